@@ -1,0 +1,300 @@
+"""Layers: each one a forward pass, the backward pass that differentiates it, and nothing hidden.
+
+The contract every layer keeps (samples are rows):
+
+* ``params`` and ``grads``: dicts of arrays with the same keys and shapes (``"W"``, ``"b"``).
+  Both are updated in place, so an optimizer can hold on to them.
+* ``forward(x, training=False)``: returns the output and caches what ``backward`` needs.
+* ``backward(grad_out)``: given dL/d(output), fills ``grads`` and returns dL/d(input).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import functional as F
+from . import initializers
+
+__all__ = [
+    "Dense",
+    "Dropout",
+    "Identity",
+    "Layer",
+    "LeakyReLU",
+    "ReLU",
+    "Sigmoid",
+    "Softmax",
+    "Step",
+    "Tanh",
+    "get_activation",
+    "layer_from_config",
+]
+
+
+class Layer:
+    """Base class. A layer without parameters keeps ``params`` and ``grads`` empty."""
+
+    def __init__(self):
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+
+    def forward(self, x, training=False):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def backward(self, grad_out):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    __call__ = forward
+
+    def reset_parameters(self, rng, dtype):
+        """Draw fresh parameters from ``rng``; layers without parameters do nothing."""
+
+    def astype(self, dtype):
+        """Cast parameters and gradients to ``dtype`` in place of the old arrays."""
+        for key in self.params:
+            self.params[key] = self.params[key].astype(dtype)
+            self.grads[key] = np.zeros_like(self.params[key])
+        return self
+
+    def get_config(self):
+        """Constructor arguments as JSON-able values (used by save/load and ``summary``)."""
+        return {}
+
+    @property
+    def n_params(self):
+        return sum(p.size for p in self.params.values())
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class Dense(Layer):
+    """Fully connected layer: y = x @ W + b.
+
+    Shapes: x (n, n_in) dense or ``scipy.sparse`` CSR, W (n_in, n_out), b (n_out,), y (n, n_out).
+    Backward: dW = x.T @ g, db = sum over rows of g, dx = g @ W.T.
+    With sparse x, both x @ W and x.T @ g are sparse products: only the non-zero entries of each
+    row are touched, which is what makes bag-of-words input fast.
+    """
+
+    def __init__(self, n_in, n_out, *, bias=True, init=None, bias_init="zeros", rng=None,
+                 dtype=np.float32):
+        super().__init__()
+        for name, value in (("n_in", n_in), ("n_out", n_out)):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"Dense {name} must be a positive integer, got {value!r}")
+        self.n_in, self.n_out, self.bias = int(n_in), int(n_out), bool(bias)
+        self.init_name = init if isinstance(init, str) or init is None else type(init).__name__
+        self._init = None if init is None else initializers.get(init)
+        self._bias_init = initializers.get(bias_init)
+        # The first layer of a model never needs dL/dx; the model switches this off to save a
+        # matrix product per batch.
+        self.needs_input_grad = True
+        self._x = None
+        self.reset_parameters(np.random.default_rng(rng), dtype)
+
+    def reset_parameters(self, rng, dtype, init=None):
+        init = init or self._init or initializers.GlorotUniform()
+        self.params["W"] = np.ascontiguousarray(init((self.n_in, self.n_out), rng, dtype))
+        self.grads["W"] = np.zeros_like(self.params["W"])
+        if self.bias:
+            self.params["b"] = self._bias_init((self.n_out,), rng, dtype)
+            self.grads["b"] = np.zeros_like(self.params["b"])
+
+    def forward(self, x, training=False):
+        self._x = x
+        out = x @ self.params["W"]
+        if sp.issparse(out):  # scipy's sparse @ dense gives dense; a sparse W would not
+            out = out.toarray()
+        if self.bias:
+            out += self.params["b"]
+        return out
+
+    def backward(self, grad_out):
+        x = self._x
+        if sp.issparse(x):
+            self.grads["W"][...] = x.T @ grad_out  # CSC(x.T) @ dense: sparse rows only
+        else:
+            np.matmul(x.T, grad_out, out=self.grads["W"])  # x.T is a view: BLAS reads it as is
+        if self.bias:
+            np.sum(grad_out, axis=0, out=self.grads["b"])
+        if not self.needs_input_grad:
+            return None
+        return grad_out @ self.params["W"].T
+
+    def get_config(self):
+        return {"n_in": self.n_in, "n_out": self.n_out, "bias": self.bias}
+
+
+class Identity(Layer):
+    """y = x (a linear output, named so a model's structure reads plainly)."""
+
+    def forward(self, x, training=False):
+        return x
+
+    def backward(self, grad_out):
+        return grad_out
+
+
+class Sigmoid(Layer):
+    """y = 1 / (1 + exp(-x)); dy/dx = y (1 - y), computed from the cached output."""
+
+    def forward(self, x, training=False):
+        self._y = F.sigmoid(x)
+        return self._y
+
+    def backward(self, grad_out):
+        y = self._y
+        grad = 1 - y
+        grad *= y
+        grad *= grad_out
+        return grad
+
+
+class Tanh(Layer):
+    """y = tanh(x); dy/dx = 1 - y^2."""
+
+    def forward(self, x, training=False):
+        self._y = np.tanh(x)
+        return self._y
+
+    def backward(self, grad_out):
+        grad = np.square(self._y)
+        np.subtract(1, grad, out=grad)
+        grad *= grad_out
+        return grad
+
+
+class ReLU(Layer):
+    """y = max(x, 0); dy/dx = 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
+
+    def forward(self, x, training=False):
+        self._y = np.maximum(x, 0)
+        return self._y
+
+    def backward(self, grad_out):
+        return grad_out * (self._y > 0)
+
+
+class LeakyReLU(Layer):
+    """y = x for x > 0, alpha x otherwise; dy/dx = 1 or alpha."""
+
+    def __init__(self, alpha=0.01):
+        super().__init__()
+        if not 0 <= alpha < 1:
+            raise ValueError(f"LeakyReLU alpha must be in [0, 1), got {alpha!r}")
+        self.alpha = float(alpha)
+
+    def forward(self, x, training=False):
+        self._pos = x > 0
+        return np.where(self._pos, x, x * x.dtype.type(self.alpha))
+
+    def backward(self, grad_out):
+        return np.where(self._pos, grad_out, grad_out * grad_out.dtype.type(self.alpha))
+
+    def get_config(self):
+        return {"alpha": self.alpha}
+
+
+class Softmax(Layer):
+    """Row-wise softmax y_i = exp(x_i) / sum_j exp(x_j).
+
+    Backward (Jacobian-vector product): dx = y * (g - sum_j g_j y_j), one row at a time.
+    Paired with CrossEntropy the model skips this and uses the fused gradient (y - t) / n.
+    """
+
+    def forward(self, x, training=False):
+        self._y = F.softmax(x, axis=1)
+        return self._y
+
+    def backward(self, grad_out):
+        y = self._y
+        return y * (grad_out - np.sum(grad_out * y, axis=1, keepdims=True))
+
+
+class Step(Layer):
+    """The perceptron's activation: 1 where x >= 0, else 0. It has no useful gradient."""
+
+    def forward(self, x, training=False):
+        return F.step(x)
+
+    def backward(self, grad_out):
+        raise RuntimeError(
+            "cannot backpropagate through Step: its derivative is 0 everywhere (and undefined at "
+            "0), so no gradient would flow. Train with Sigmoid (or use the perceptron trick in "
+            "glassnet.classic.perceptron) and threshold the output afterwards."
+        )
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training, zero each input with probability p and scale the rest by
+    1 / (1 - p), so inference needs no rescaling and is the identity.
+
+    The mask comes from ``self.rng``, which the model sets to its own generator.
+    """
+
+    def __init__(self, p=0.5, rng=None):
+        super().__init__()
+        if not 0 <= p < 1:
+            raise ValueError(f"Dropout p must be in [0, 1), got {p!r}")
+        self.p = float(p)
+        self.rng = np.random.default_rng(rng)
+        self._mask = None
+
+    def forward(self, x, training=False):
+        if not training or self.p == 0:
+            self._mask = None
+            return x
+        keep = self.rng.random(x.shape, dtype=np.float32) >= self.p
+        self._mask = keep.astype(x.dtype)
+        self._mask /= x.dtype.type(1 - self.p)
+        return x * self._mask
+
+    def backward(self, grad_out):
+        return grad_out if self._mask is None else grad_out * self._mask
+
+    def get_config(self):
+        return {"p": self.p}
+
+
+_ACTIVATIONS = {
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "leakyrelu": LeakyReLU,
+    "softmax": Softmax,
+    "identity": Identity,
+    "linear": Identity,
+    "step": Step,
+}
+
+_LAYERS = {cls.__name__: cls for cls in
+           (Dense, Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax, Step, Dropout)}
+
+
+def get_activation(name):
+    """An activation layer from its name: sigmoid, tanh, relu, leaky_relu, softmax, identity."""
+    if isinstance(name, Layer):
+        return name
+    if name is None:
+        return Identity()
+    try:
+        return _ACTIVATIONS[str(name).lower()]()
+    except KeyError:
+        raise ValueError(
+            f"unknown activation {name!r}; choose one of {sorted(set(_ACTIVATIONS))}"
+        ) from None
+
+
+def layer_from_config(kind, config, dtype=np.float32):
+    """Rebuild a layer from ``type(layer).__name__`` and ``layer.get_config()``."""
+    try:
+        cls = _LAYERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown layer type {kind!r}; known: {sorted(_LAYERS)}") from None
+    if cls is Dense:
+        return Dense(**config, dtype=dtype)
+    return cls(**config)

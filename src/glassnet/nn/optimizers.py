@@ -1,0 +1,233 @@
+"""Optimizers that update parameters in place from ``(param, grad)`` pairs.
+
+Every update rule is PyTorch's (``torch.optim``), line for line, so a run can be compared with
+it value for value. ``weight_decay`` is PyTorch's coupled L2 (g += wd * p) except in AdamW, which
+decays the weights directly (p *= 1 - lr * wd).
+
+State (momentum buffers, moment estimates) is kept per parameter array, keyed by its position in
+the list of pairs, so the same optimizer must always be stepped with the same list.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "clip_grad_norm", "get"]
+
+
+def _check_positive(name, value, allow_zero=False):
+    if not isinstance(value, (int, float, np.floating, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {bound}, got {value!r}")
+
+
+def clip_grad_norm(pairs, max_norm):
+    """Scale all gradients together so their global L2 norm is at most ``max_norm``.
+
+    Same rule as ``torch.nn.utils.clip_grad_norm_``: factor = max_norm / (norm + 1e-6), applied
+    only when below 1. Returns the norm before clipping.
+    """
+    total = math.sqrt(sum(float(np.vdot(g, g)) for _, g in pairs))
+    factor = max_norm / (total + 1e-6)
+    if factor < 1:
+        for _, g in pairs:
+            g *= g.dtype.type(factor)
+    return total
+
+
+class Optimizer:
+    """Base class: ``step(pairs)`` updates every ``param`` from its ``grad`` in place."""
+
+    def __init__(self, lr):
+        _check_positive("lr (learning rate)", lr)
+        self.lr = float(lr)
+        self.state: list[dict] = []
+        self.t = 0  # steps taken
+
+    def step(self, pairs):
+        if len(self.state) != len(pairs):
+            self.state = [{} for _ in pairs]
+        self.t += 1
+        for (p, g), state in zip(pairs, self.state):
+            self._update(p, g, state)
+
+    def _update(self, p, g, state):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def reset(self):
+        """Forget all state (momentum, moments, step count)."""
+        self.state, self.t = [], 0
+
+    def get_config(self):
+        return {k: v for k, v in vars(self).items() if k not in ("state", "t")}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with (Nesterov) momentum.
+
+    g <- g + wd p;  buf <- mu buf + (1 - dampening) g  (buf = g on the first step);
+    g <- g + mu buf if nesterov else buf;  p <- p - lr g.
+    """
+
+    def __init__(self, lr=0.01, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
+        super().__init__(lr)
+        _check_positive("momentum", momentum, allow_zero=True)
+        _check_positive("weight_decay", weight_decay, allow_zero=True)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("nesterov momentum needs momentum > 0 and dampening = 0")
+        self.momentum, self.dampening = float(momentum), float(dampening)
+        self.nesterov, self.weight_decay = bool(nesterov), float(weight_decay)
+
+    def _update(self, p, g, state):
+        lr = p.dtype.type(self.lr)
+        if self.weight_decay:
+            g = g + p.dtype.type(self.weight_decay) * p
+        if self.momentum:
+            mu = p.dtype.type(self.momentum)
+            buf = state.get("momentum")
+            if buf is None:
+                buf = state["momentum"] = g.copy()
+            else:
+                buf *= mu
+                buf += p.dtype.type(1 - self.dampening) * g
+            g = g + mu * buf if self.nesterov else buf
+        p -= lr * g
+
+
+class RMSprop(Optimizer):
+    """v <- alpha v + (1 - alpha) g^2;  p <- p - lr g / (sqrt(v) + eps)  (PyTorch's defaults).
+
+    ``centered`` subtracts the squared running mean of g; ``momentum`` accumulates the step.
+    """
+
+    def __init__(self, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
+                 centered=False):
+        super().__init__(lr)
+        if not 0 <= alpha < 1:
+            raise ValueError(f"alpha must be in [0, 1), got {alpha!r}")
+        _check_positive("eps", eps)
+        _check_positive("momentum", momentum, allow_zero=True)
+        self.alpha, self.eps, self.weight_decay = float(alpha), float(eps), float(weight_decay)
+        self.momentum, self.centered = float(momentum), bool(centered)
+
+    def _update(self, p, g, state):
+        dt = p.dtype.type
+        if self.weight_decay:
+            g = g + dt(self.weight_decay) * p
+        v = state.setdefault("square_avg", np.zeros_like(p))
+        v *= dt(self.alpha)
+        v += dt(1 - self.alpha) * g * g
+        if self.centered:
+            m = state.setdefault("grad_avg", np.zeros_like(p))
+            m *= dt(self.alpha)
+            m += dt(1 - self.alpha) * g
+            avg = np.sqrt(v - m * m) + dt(self.eps)
+        else:
+            avg = np.sqrt(v) + dt(self.eps)
+        if self.momentum:
+            buf = state.setdefault("momentum", np.zeros_like(p))
+            buf *= dt(self.momentum)
+            buf += g / avg
+            p -= dt(self.lr) * buf
+        else:
+            p -= dt(self.lr) * g / avg
+
+
+class Adagrad(Optimizer):
+    """sum <- sum + g^2;  p <- p - clr g / (sqrt(sum) + eps), clr = lr / (1 + (t - 1) decay)."""
+
+    def __init__(self, lr=0.01, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
+                 eps=1e-10):
+        super().__init__(lr)
+        _check_positive("lr_decay", lr_decay, allow_zero=True)
+        _check_positive("eps", eps)
+        self.lr_decay, self.weight_decay = float(lr_decay), float(weight_decay)
+        self.initial_accumulator_value, self.eps = float(initial_accumulator_value), float(eps)
+
+    def _update(self, p, g, state):
+        dt = p.dtype.type
+        if self.weight_decay:
+            g = g + dt(self.weight_decay) * p
+        acc = state.get("sum")
+        if acc is None:
+            acc = state["sum"] = np.full_like(p, self.initial_accumulator_value)
+        clr = self.lr / (1 + (self.t - 1) * self.lr_decay)
+        acc += g * g
+        p -= dt(clr) * g / (np.sqrt(acc) + dt(self.eps))
+
+
+class Adam(Optimizer):
+    """Adaptive moments (Kingma and Ba), with PyTorch's bias correction and epsilon placement.
+
+    m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
+    p <- p - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+    """
+
+    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
+        super().__init__(lr)
+        b1, b2 = betas
+        if not (0 <= b1 < 1 and 0 <= b2 < 1):
+            raise ValueError(f"betas must be in [0, 1), got {betas!r}")
+        _check_positive("eps", eps)
+        _check_positive("weight_decay", weight_decay, allow_zero=True)
+        self.betas, self.eps = (float(b1), float(b2)), float(eps)
+        self.weight_decay, self.amsgrad = float(weight_decay), bool(amsgrad)
+
+    def _decay(self, p, g):
+        return g + p.dtype.type(self.weight_decay) * p if self.weight_decay else g
+
+    def _update(self, p, g, state):
+        dt = p.dtype.type
+        g = self._decay(p, g)
+        b1, b2 = self.betas
+        m = state.setdefault("exp_avg", np.zeros_like(p))
+        v = state.setdefault("exp_avg_sq", np.zeros_like(p))
+        m *= dt(b1)
+        m += dt(1 - b1) * g
+        v *= dt(b2)
+        v += dt(1 - b2) * g * g
+        if self.amsgrad:
+            vmax = state.setdefault("max_exp_avg_sq", np.zeros_like(p))
+            np.maximum(vmax, v, out=vmax)
+            v = vmax
+        step_size = self.lr / (1 - b1 ** self.t)
+        denom = np.sqrt(v)
+        denom /= dt(math.sqrt(1 - b2 ** self.t))
+        denom += dt(self.eps)
+        p -= dt(step_size) * m / denom
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter): p <- p (1 - lr wd), then Adam."""
+
+    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, amsgrad=False):
+        super().__init__(lr, betas, eps, weight_decay, amsgrad)
+
+    def _decay(self, p, g):
+        p *= p.dtype.type(1 - self.lr * self.weight_decay)
+        return g
+
+
+_REGISTRY = {"sgd": SGD, "rmsprop": RMSprop, "adagrad": Adagrad, "adam": Adam, "adamw": AdamW}
+
+
+def get(optimizer, **kwargs):
+    """An optimizer from a name (``"sgd"``, ``"adam"``, ...) with keyword settings, or as is."""
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    if isinstance(optimizer, str):
+        try:
+            return _REGISTRY[optimizer.lower()](**kwargs)
+        except KeyError:
+            raise ValueError(
+                f"unknown optimizer {optimizer!r}; choose one of {sorted(_REGISTRY)}"
+            ) from None
+    raise TypeError(f"optimizer must be a name or an Optimizer, got {type(optimizer).__name__}")
