@@ -1,0 +1,159 @@
+"""Training configuration: one object that says how to build and train a network.
+
+The same settings come from the command line (``glassnet train --hidden 64 32 --lr 0.01``), from a
+TOML file (``glassnet train --config run.toml``) or from a hyperparameter search's best trial, so a
+run can always be written down and repeated::
+
+    [train]
+    hidden = [64, 32]
+    activation = "relu"
+    optimizer = "adam"
+    lr = 0.001
+    epochs = 100
+    batch_size = 64
+    l2 = 0.0001
+    patience = 10          # early stopping on validation loss; 0 turns it off
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from .nn import EarlyStopping, Sequential, optimizers
+from .nn.layers import _ACTIVATIONS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["TrainConfig", "build_model"]
+
+TASKS = ("auto", "regression", "classification")
+
+
+@dataclass
+class TrainConfig:
+    """Every setting of a training run, with defaults that work for small tabular data."""
+
+    hidden: list[int] = field(default_factory=lambda: [64, 32])
+    activation: str = "relu"
+    optimizer: str = "adam"
+    lr: float = 0.001
+    momentum: float = 0.0
+    epochs: int = 200
+    batch_size: int | None = 64
+    l1: float = 0.0
+    l2: float = 0.0
+    dropout: float = 0.0
+    patience: int = 20
+    validation_split: float = 0.2
+    seed: int | None = 0
+    dtype: str = "float32"
+    task: str = "auto"
+    standardize_target: bool = True
+
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self):
+        """Raise ``ValueError`` naming the first setting that is out of range."""
+        if isinstance(self.hidden, int):
+            self.hidden = [self.hidden]
+        self.hidden = list(self.hidden)
+        if any(not isinstance(h, int) or isinstance(h, bool) or h < 1 for h in self.hidden):
+            raise ValueError(f"hidden sizes must be positive integers, got {self.hidden}")
+        if self.activation.lower() not in _ACTIVATIONS or self.activation.lower() in (
+                "softmax", "step"):
+            raise ValueError(f"activation {self.activation!r} is not a hidden-layer activation; "
+                             "choose relu, tanh, sigmoid, leaky_relu or identity")
+        if self.optimizer.lower() not in optimizers._REGISTRY:
+            raise ValueError(f"optimizer must be one of {sorted(optimizers._REGISTRY)}, "
+                             f"got {self.optimizer!r}")
+        if not self.lr > 0:
+            raise ValueError(f"lr must be > 0, got {self.lr!r}")
+        if not isinstance(self.epochs, int) or self.epochs < 1:
+            raise ValueError(f"epochs must be a positive integer, got {self.epochs!r}")
+        if self.batch_size is not None and (not isinstance(self.batch_size, int)
+                                            or self.batch_size < 1):
+            raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
+        for name in ("l1", "l2", "momentum"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        if not 0 <= self.validation_split < 1:
+            raise ValueError(f"validation_split must be in [0, 1), got {self.validation_split!r}")
+        if self.patience < 0:
+            raise ValueError(f"patience must be >= 0, got {self.patience!r}")
+        if self.dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
+
+    # ------------------------------------------------------------------ I/O
+    @classmethod
+    def from_dict(cls, data):
+        """From a plain dict; unknown keys are an error naming them (typos must not pass)."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown training settings {unknown}; known: {sorted(known)}")
+        return cls(**data)
+
+    @classmethod
+    def from_toml(cls, path):
+        """Read the ``[train]`` table (or the top level) of a TOML file."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text())
+        except FileNotFoundError:
+            raise FileNotFoundError(f"config file not found: {path}") from None
+        except tomllib.TOMLDecodeError as e:
+            raise ValueError(f"{path} is not valid TOML: {e}") from None
+        return cls.from_dict(data.get("train", data))
+
+    def to_dict(self):
+        return asdict(self)
+
+    def to_toml(self):
+        """The ``[train]`` table as TOML text (``None`` values are left out)."""
+        lines = ["[train]"]
+        for key, value in self.to_dict().items():
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                text = "true" if value else "false"
+            elif isinstance(value, str):
+                text = f'"{value}"'
+            else:
+                text = repr(value)
+            lines.append(f"{key} = {text}")
+        return "\n".join(lines) + "\n"
+
+    def replace(self, **changes):
+        return dataclasses.replace(self, **changes)
+
+    # ------------------------------------------------------------------ building
+    def make_optimizer(self):
+        kwargs = {"lr": self.lr}
+        if self.momentum and self.optimizer.lower() in ("sgd", "rmsprop"):
+            kwargs["momentum"] = self.momentum
+        return optimizers.get(self.optimizer, **kwargs)
+
+    def make_callbacks(self, has_validation):
+        if self.patience and has_validation:
+            return [EarlyStopping("val_loss", patience=self.patience, restore_best_weights=True)]
+        return []
+
+
+def build_model(config, n_features, n_outputs, output_activation=None):
+    """The ``Sequential`` a config describes: Dense layers of ``config.hidden`` sizes with the
+    hidden activation (and dropout), then ``n_outputs`` units with ``output_activation``."""
+    return Sequential.from_sizes(
+        [n_features, *config.hidden, n_outputs], config.activation, output_activation,
+        dropout=config.dropout, seed=config.seed, dtype=config.dtype,
+    )
