@@ -52,6 +52,8 @@ def precision_recall_f1(y_true, y_pred, average="binary", n_classes=None):
     ``"weighted"``: mean weighted by class support; ``None``: per-class arrays.
     A class never predicted has precision 0 (and one never present, recall 0), not NaN.
     """
+    if average == "binary" and n_classes is None:
+        n_classes = 2  # the positive class is 1 even when no sample has it
     cm = confusion_matrix(y_true, y_pred, n_classes).astype(np.float64)
     tp = np.diag(cm)
     predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
@@ -62,8 +64,7 @@ def precision_recall_f1(y_true, y_pred, average="binary", n_classes=None):
     if average == "binary":
         if cm.shape[0] > 2:
             raise ValueError("average='binary' needs two classes; use 'macro' or 'weighted'")
-        k = 1 if cm.shape[0] == 2 else 0
-        return float(precision[k]), float(recall[k]), float(f1[k])
+        return float(precision[1]), float(recall[1]), float(f1[1])
     if average == "macro":
         return float(precision.mean()), float(recall.mean()), float(f1.mean())
     if average == "weighted":
