@@ -59,7 +59,7 @@ class _Curves(Callback):
             self.curves[f"{name}_accuracy"].append(float(np.mean((p[:, 0] >= 0.5) == y)))
 
 
-def train_variant(name, data, epochs=600, hidden=(64, 64), lr=0.01, seed=0, patience=40):
+def train_variant(name, data, epochs=300, hidden=(64, 64), lr=0.003, seed=0, patience=40):
     """Train the 2-64-64-1 ReLU network one way (see ``VARIANTS``); returns the curves dict.
 
     The dict holds per-epoch ``train_loss``, ``val_loss``, ``train_accuracy``,
@@ -109,7 +109,7 @@ def lesson(out=DEFAULT_OUT, quick=False, verbose=True, seed=0):
     n_weights = sum(a * b + b for a, b in itertools.pairwise(sizes))
     if verbose:
         print(f"Two noisy moons: {len(data[0])} training points, {len(data[2])} validation "
-              f"points; 2-64-64-1 ReLU network ({n_weights:,} parameters), Adam lr 0.01, "
+              f"points; 2-64-64-1 ReLU network ({n_weights:,} parameters), Adam lr 0.003, "
               "full batch")
         print_table("Overfitting and its cures (losses: binary cross-entropy)",
                     ["variant", "epochs", "train loss", "val loss", "best val loss",
