@@ -54,3 +54,8 @@ def test_lessons_print_and_draw(name, func, numbers, tmp_path, check_png, capsys
         assert number in text
     assert r["figure"] == tmp_path / f"{name}.png"
     check_png(r["figure"])
+
+
+def test_mismatched_input_is_named():
+    with pytest.raises(ValueError, match="x has 3 values but the first weight matrix has 4"):
+        S.gradient_step([1.0, 2.0, 3.0], 0.5, [0.5, -0.5, 0.3, 0.1], 0.5)

@@ -154,7 +154,8 @@ def multiclass_cross_entropy(Y, P):
     >>> round(multiclass_cross_entropy(Y, P), 4), round(float(-np.log(0.7 * 0.4 * 0.4)), 4)
     (2.1893, 2.1893)
 
-    With two classes it is the binary cross-entropy:
+    With two classes (one-hot [1, 0] for label 0, [0, 1] for label 1) it is the binary
+    cross-entropy, with P's second column as the probability of label 1:
 
     >>> bool(np.isclose(multiclass_cross_entropy([[1, 0], [0, 1]], [[0.7, 0.3], [0.2, 0.8]]),
     ...                 cross_entropy([0, 1], [0.3, 0.8])))

@@ -67,6 +67,9 @@ def sigmoid_network(weights):
 
 def _activations(model, X):
     """The output of every Sigmoid layer for X, in order (what each layer passes up)."""
+    if X.shape[1] != model.n_features:
+        raise ValueError(f"x has {X.shape[1]} values but the first weight matrix has "
+                         f"{model.n_features} rows")
     outs, h = [], X
     for layer in model.layers:
         h = layer.forward(h)
