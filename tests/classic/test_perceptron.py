@@ -1,3 +1,6 @@
+import contextlib
+import io
+
 import numpy as np
 import pytest
 
@@ -70,11 +73,23 @@ def test_bad_input_is_named():
         P.train_perceptron(np.zeros((2, 2)), [0, 1], epochs=0)
 
 
-def test_lesson_runs_and_separates(tmp_path, check_png, capsys):
-    out = P.lesson(out=tmp_path, quick=True)
-    assert out["errors"][-1] == 0
-    text = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def lesson_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("perceptron")
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        res = P.lesson(out=out, quick=True)
+    return res, buf.getvalue(), out
+
+
+def test_lesson_runs_and_separates(lesson_run):
+    res, text, _ = lesson_run
+    assert res["errors"][-1] == 0
     assert "misclassified 0/100" in text
-    assert str(out["figure"]) in text
-    check_png(out["figure"])
-    assert out["figure"] == tmp_path / "perceptron.png"
+    assert f"figure: {res['figure']}" in text
+
+
+def test_lesson_figure(lesson_run, check_png):
+    res, _, out = lesson_run
+    assert res["figure"] == out / "perceptron.png"
+    check_png(res["figure"])

@@ -1,3 +1,6 @@
+import contextlib
+import io
+
 import numpy as np
 import pytest
 
@@ -39,21 +42,38 @@ def test_forward_pass_example_leaves_global_state():
     np.testing.assert_array_equal(np.random.get_state()[1], before)  # noqa: NPY002
 
 
-@pytest.mark.parametrize("name,func,numbers", [
-    ("gradient-step", S.lesson_gradient_step,
-     ["0.6899744811", "-0.1899744811", "[-0.02031869 -0.04063738 -0.06095608 -0.08127477]"]),
-    ("backprop-step", S.lesson_backprop_step,
-     ["[0.00804047 0.00555918]", "1.77005547e-04", "[0.55971365 0.38698582]"]),
-    ("forward-pass", S.lesson_forward_pass,
-     ["[0.41492192 0.42604313 0.5002434 ]", "[0.49815196 0.48539772]"]),
-])
-def test_lessons_print_and_draw(name, func, numbers, tmp_path, check_png, capsys):
-    r = func(out=tmp_path)
-    text = capsys.readouterr().out
+LESSONS = {
+    "gradient-step": (S.lesson_gradient_step,
+                      ["0.6899744811", "-0.1899744811",
+                       "[-0.02031869 -0.04063738 -0.06095608 -0.08127477]"]),
+    "backprop-step": (S.lesson_backprop_step,
+                      ["[0.00804047 0.00555918]", "1.77005547e-04", "[0.55971365 0.38698582]"]),
+    "forward-pass": (S.lesson_forward_pass,
+                     ["[0.41492192 0.42604313 0.5002434 ]", "[0.49815196 0.48539772]"]),
+}
+
+
+@pytest.fixture(scope="module", params=list(LESSONS))
+def lesson_run(request, tmp_path_factory):
+    func, numbers = LESSONS[request.param]
+    out = tmp_path_factory.mktemp(request.param)
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        res = func(out=out)
+    return request.param, res, buf.getvalue(), numbers, out
+
+
+def test_lesson_prints_the_numbers(lesson_run):
+    _, res, text, numbers, _ = lesson_run
     for number in numbers:
         assert number in text
-    assert r["figure"] == tmp_path / f"{name}.png"
-    check_png(r["figure"])
+    assert f"figure: {res['figure']}" in text
+
+
+def test_lesson_figure(lesson_run, check_png):
+    name, res, _, _, out = lesson_run
+    assert res["figure"] == out / f"{name}.png"
+    check_png(res["figure"])
 
 
 def test_mismatched_input_is_named():
