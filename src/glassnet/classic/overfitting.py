@@ -26,7 +26,10 @@ from ..datasets import make_moons
 from ..nn import Adam, BinaryCrossEntropy, Callback, EarlyStopping, Sequential
 from ._figures import DEFAULT_OUT, print_table, pyplot, save_figure
 
-__all__ = ["VARIANTS", "lesson", "make_data", "train_variant"]
+__all__ = ["HIDDEN", "VARIANTS", "lesson", "make_data", "train_variant"]
+
+#: Hidden layer sizes: 4,417 parameters for 60 training points, plenty to memorise them.
+HIDDEN = (64, 64)
 
 #: The four runs: name -> (dropout p, L2 lambda, early stopping).
 VARIANTS = {
@@ -59,7 +62,7 @@ class _Curves(Callback):
             self.curves[f"{name}_accuracy"].append(float(np.mean((p[:, 0] >= 0.5) == y)))
 
 
-def train_variant(name, data, epochs=300, hidden=(64, 64), lr=0.003, seed=0, patience=40):
+def train_variant(name, data, epochs=300, hidden=HIDDEN, lr=0.003, seed=0, patience=40):
     """Train the 2-64-64-1 ReLU network one way (see ``VARIANTS``); returns the curves dict.
 
     The dict holds per-epoch ``train_loss``, ``val_loss``, ``train_accuracy``,
@@ -105,12 +108,12 @@ def lesson(out=DEFAULT_OUT, quick=False, verbose=True, seed=0):
         rows.append([name, r["epochs_run"], f"{f['train_loss']:.3f}", f"{f['val_loss']:.3f}",
                      f"{min(r['val_loss']):.3f}", f"{f['train_accuracy']:.3f}",
                      f"{f['val_accuracy']:.3f}"])
-    sizes = [2, 64, 64, 1]
+    sizes = [data[0].shape[1], *HIDDEN, 1]
     n_weights = sum(a * b + b for a, b in itertools.pairwise(sizes))
     if verbose:
         print(f"Two noisy moons: {len(data[0])} training points, {len(data[2])} validation "
-              f"points; 2-64-64-1 ReLU network ({n_weights:,} parameters), Adam lr 0.003, "
-              "full batch")
+              f"points; {'-'.join(map(str, sizes))} ReLU network ({n_weights:,} parameters), "
+              "Adam lr 0.003, full batch")
         print_table("Overfitting and its cures (losses: binary cross-entropy)",
                     ["variant", "epochs", "train loss", "val loss", "best val loss",
                      "train acc", "val acc"], rows)
