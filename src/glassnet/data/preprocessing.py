@@ -25,7 +25,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .tabular import _FALSE, _TRUE, infer_roles, infer_task, parse_numeric
+from .tabular import _FALSE, _TRUE, first_bad, infer_roles, infer_task, parse_numeric
 
 __all__ = ["TabularPreprocessor"]
 
@@ -74,8 +74,8 @@ def _parse_boolean(s, column):
         values[lowered.isin(_FALSE | {"0", "0.0"})] = 0.0
         bad = values.isna() & lowered.notna()
     if bad.any():
-        row = bad.to_numpy().nonzero()[0][0]
-        raise ValueError(f"column {column!r} is boolean but row {row} holds {s.iloc[row]!r}")
+        row, value = first_bad(s, bad)
+        raise ValueError(f"column {column!r} is boolean but row {row} holds {value!r}")
     return values
 
 
@@ -87,10 +87,8 @@ def _parse_datetime(s, column):
         parsed = parsed.dt.tz_localize(None)
         bad = parsed.isna() & s.notna() & (s.astype(str).str.strip() != "")
         if bad.any():
-            row = bad.to_numpy().nonzero()[0][0]
-            raise ValueError(
-                f"column {column!r} holds dates but row {row} holds {s.iloc[row]!r}, not a date"
-            )
+            row, value = first_bad(s, bad)
+            raise ValueError(f"column {column!r} holds dates but row {row} holds {value!r}")
     return parsed
 
 
@@ -204,9 +202,6 @@ class TabularPreprocessor:
             self.classes_ = classes
         else:
             values = parse_numeric(y, name).to_numpy()
-            if not np.all(np.isfinite(values)):
-                row = int(np.argmax(~np.isfinite(values)))
-                raise ValueError(f"target column {name!r} holds {values[row]} at row {row}")
             if np.ptp(values) == 0:
                 raise ValueError(
                     f"target column {name!r} has a single value ({values[0]:g}) in the training "
@@ -260,9 +255,6 @@ class TabularPreprocessor:
     @staticmethod
     def _numeric_stats(values, name, report):
         v = values.to_numpy(dtype=np.float64)
-        if np.isinf(v).any():
-            row = int(np.argmax(np.isinf(v)))
-            raise ValueError(f"column {name!r} holds {v[row]} at row {row}")
         observed = v[~np.isnan(v)]
         if observed.size == 0:
             report["constant"].append(name)
@@ -318,7 +310,7 @@ class TabularPreprocessor:
             y = self.transform_target(df[self.target])
         absent = [spec["name"] for spec in self.columns_ if spec["name"] not in df.columns]
         if absent:
-            raise ValueError(f"the data lacks columns the preprocessor was fitted on: {absent}")
+            raise ValueError(f"the data lacks columns the model was trained on: {absent}")
         blocks = []
         for spec in self.columns_:  # a loop, not a comprehension: warnings' stacklevel is fixed
             blocks.append(self._transform_column(df[spec["name"]], spec, report))
@@ -370,9 +362,6 @@ class TabularPreprocessor:
         else:
             if role == "numeric":
                 raw = parse_numeric(s, name).to_numpy(dtype=np.float64)
-                if np.isinf(raw).any():
-                    row = int(np.argmax(np.isinf(raw)))
-                    raise ValueError(f"column {name!r} holds {raw[row]} at row {row}")
             else:
                 parsed = _parse_datetime(s, name)
                 raw = self._seconds(parsed).to_numpy(dtype=np.float64)
@@ -418,8 +407,6 @@ class TabularPreprocessor:
                 )
             return np.array([index[v] for v in labels], dtype=np.int64)
         values = parse_numeric(y, self.target).to_numpy(dtype=np.float64)
-        if not np.all(np.isfinite(values)):
-            raise ValueError(f"target column {self.target!r} holds NaN or infinity")
         return ((values - self.target_mean_) / self.target_scale_).astype(self.dtype)
 
     def inverse_transform_target(self, y):

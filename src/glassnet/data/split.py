@@ -109,7 +109,7 @@ def time_split(data, test_size=None, val_size=None, *, test_days=None, val_days=
             raise ValueError(f"time_column {time_column!r} is not in the data")
         times = pd.to_datetime(data[time_column], errors="coerce", format="mixed")
         if times.isna().any():
-            row = int(np.argmax(times.isna().to_numpy()))
+            row = data.index[int(np.argmax(times.isna().to_numpy()))]
             raise ValueError(f"time_column {time_column!r}: row {row} is not a date/time")
         order = np.argsort(times.to_numpy(), kind="stable")
         data, times = _take(data, order), times.iloc[order].reset_index(drop=True)

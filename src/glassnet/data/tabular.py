@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["ROLES", "infer_role", "infer_roles", "infer_task", "parse_numeric", "read_csv"]
+__all__ = ["ROLES", "first_bad", "infer_role", "infer_roles", "infer_task", "parse_numeric",
+           "read_csv"]
 
 ROLES = ("numeric", "categorical", "boolean", "datetime", "text", "id")
 
@@ -76,23 +77,33 @@ def _strings(s):
     return s.dropna().astype(str).str.strip()
 
 
+def first_bad(s, mask):
+    """``(row label, value)`` of the first True in ``mask``: the row as the data frame (and,
+    for a freshly read CSV, the file's data rows counted from 0) names it."""
+    pos = int(np.asarray(mask).nonzero()[0][0])
+    return s.index[pos], s.iloc[pos]
+
+
 def parse_numeric(s, column):
-    """``s`` as float64; a value that is not a number (``"12,5"``, ``"n/a!"``) raises a
-    ``ValueError`` naming the column, the row (0-based, as in the data frame) and the value."""
-    if pd.api.types.is_bool_dtype(s):
-        return s.astype(np.float64)
-    if pd.api.types.is_numeric_dtype(s):
-        return s.astype(np.float64)
-    parsed = pd.to_numeric(s, errors="coerce")
-    bad = parsed.isna() & s.notna() & (s.astype(str).str.strip() != "")
-    if bad.any():
-        row = bad.to_numpy().nonzero()[0][0]
-        raise ValueError(
-            f"column {column!r} is numeric but row {row} holds {s.iloc[row]!r}"
-            f" ({int(bad.sum())} such value{'s' if bad.sum() > 1 else ''}); fix the data, "
-            f"pass na_values for missing-value markers, or treat it as categorical"
-        )
-    return parsed.astype(np.float64)
+    """``s`` as float64; a value that is not a number (``"12,5"``, ``"n/a!"``) or is infinite
+    raises a ``ValueError`` naming the column, the row label and the value."""
+    if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+        parsed = s.astype(np.float64)
+    else:
+        parsed = pd.to_numeric(s, errors="coerce").astype(np.float64)
+        bad = parsed.isna() & s.notna() & (s.astype(str).str.strip() != "")
+        if bad.any():
+            row, value = first_bad(s, bad)
+            raise ValueError(
+                f"column {column!r} is numeric but row {row} holds {value!r}"
+                f" ({int(bad.sum())} such value{'s' if bad.sum() > 1 else ''}); fix the data, "
+                f"pass na_values for missing-value markers, or treat it as categorical"
+            )
+    infinite = np.isinf(parsed.to_numpy())
+    if infinite.any():
+        row, value = first_bad(s, infinite)
+        raise ValueError(f"column {column!r} holds {value!r} (infinite) at row {row}")
+    return parsed
 
 
 def _looks_boolean(values):
