@@ -385,8 +385,8 @@ class TabularPreprocessor:
         if spec["time_of_day"]:
             hours = (filled.dt.hour + filled.dt.minute / 60 + filled.dt.second / 3600).to_numpy()
             cols += _cyclic(hours.astype(np.float64), 24.0)
-        cols += _cyclic(filled.dt.weekday.to_numpy(dtype=np.float64), 7.0)
-        cols += _cyclic(filled.dt.dayofyear.to_numpy(dtype=np.float64) - 1, 365.25)
+        cols += _cyclic(filled.dt.day_of_week.to_numpy(dtype=np.float64), 7.0)
+        cols += _cyclic(filled.dt.day_of_year.to_numpy(dtype=np.float64) - 1, 365.25)
         return list(cols)
 
     # ---------------------------------------------------------------- the target
