@@ -186,18 +186,18 @@ def _open(path):
     if magic != b"PK\x03\x04":
         raise ModelFileError(f"{path} is not a glassnet model file (not an .npz archive)")
     try:
-        loaded = np.load(path, allow_pickle=False)
-    except Exception as e:  # zip, npy and pickle errors all mean "not a model file"
-        raise ModelFileError(f"{path} is not a glassnet model file ({_short(e)})") from e
-    if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise ModelFileError(f"{path} is not a glassnet model file (a bare NumPy array)")
-    try:
-        with loaded as archive:
+        # Truncated or altered bytes surface as many exception types (zip, zlib, NumPy's
+        # header parser, pickle refusal): all of them mean the same thing to the user.
+        with np.load(path, allow_pickle=False) as archive:
+            if "__meta__" not in archive.files:
+                raise ModelFileError(f"{path} is not a glassnet model file (no metadata)")
             arrays = {name: archive[name] for name in archive.files}
-    except Exception as e:  # truncated or altered bytes surface as many exception types
+    except ModelFileError:
+        raise
+    except Exception as e:
         raise ModelFileError(f"{path} is damaged or truncated ({_short(e)})") from e
-    raw = arrays.pop("__meta__", None)
-    if raw is None or raw.dtype != np.uint8:
+    raw = arrays.pop("__meta__")
+    if raw.dtype != np.uint8 or raw.ndim != 1:
         raise ModelFileError(f"{path} is not a glassnet model file (no metadata)")
     try:
         meta = json.loads(raw.tobytes().decode("utf-8"))
