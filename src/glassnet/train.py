@@ -188,6 +188,20 @@ def split_frame(df, target, task, config, test_size=0.2, split="random", test_da
     return tuple(df.iloc[idx] for idx in parts)
 
 
+def _check_labels_seen(prep, parts):
+    # Say so before training, not after it when scoring fails on a label the net never saw.
+    from .data.preprocessing import _label
+
+    known = set(map(str, prep.classes_))
+    for name, part in parts.items():
+        labels = {str(_label(v)) for v in part[prep.target].dropna().unique()}
+        if labels - known:
+            raise ValueError(
+                f"class(es) {sorted(labels - known)} of {prep.target!r} occur in the {name} rows "
+                "but never in the training rows; drop those rows or use a random split"
+            )
+
+
 def baseline_metrics(prep, train, test):
     """What a model with no inputs scores on ``test``: the majority class, or the train mean."""
     if prep.task_ == "classification":
@@ -227,6 +241,8 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
     prep = TabularPreprocessor(target=target, task=task, roles=roles, drop=drop,
                                standardize_target=config.standardize_target, dtype=config.dtype)
     X_train, y_train = prep.fit_transform(train)
+    if task == "classification":
+        _check_labels_seen(prep, {"validation": val, "test": test})
     validation = prep.transform(val) if len(val) else None
     n_classes = len(prep.classes_) if task == "classification" else None
 

@@ -43,11 +43,17 @@ def _frame(df, name="df"):
 
 def _category_strings(s):
     """Values as the strings categories are stored under (so 3, 3.0 and "3" agree)."""
+    out = pd.Series(np.nan, index=s.index, dtype=object)
+    present = s.notna().to_numpy()
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        def fmt(v):
-            return str(int(v)) if float(v).is_integer() else repr(float(v))
-        return s.map(fmt, na_action="ignore").astype(object)
-    return s.map(lambda v: str(v).strip(), na_action="ignore").astype(object)
+        v = s.to_numpy(dtype=np.float64)
+        whole = present & (np.mod(np.where(present, v, 0), 1) == 0)
+        out[whole] = v[whole].astype(np.int64).astype(str)
+        other = present & ~whole
+        out[other] = [repr(float(x)) for x in v[other]]
+    else:
+        out[present] = s[present].astype(str).str.strip().to_numpy()
+    return out
 
 
 def _label(v):
@@ -323,14 +329,15 @@ class TabularPreprocessor:
         name, role = spec["name"], spec["role"]
         n = len(s)
         if role == "categorical":
-            values = _category_strings(s).to_numpy()
+            values = _category_strings(s)
             cats = spec["categories"]
-            index = {c: i for i, c in enumerate(cats)}
             width = len(cats) + spec["missing"]
             out = np.zeros((n, width))
-            is_missing = pd.isna(values)
-            codes = np.array([-1 if m else index.get(v, -1) for v, m in zip(values, is_missing)],
-                             dtype=np.int64)
+            is_missing = values.isna().to_numpy()
+            # -1 marks both missing and unseen values; they are told apart just below.
+            codes = pd.Index(cats, dtype=object).get_indexer(values).astype(np.int64)
+            codes[is_missing] = -1
+            values = values.to_numpy()
             if spec["missing"]:
                 codes[is_missing] = len(cats)
             else:

@@ -36,7 +36,8 @@ def split_indices(n, val_size=0.2, test_size=0.2, seed=0, stratify=None, shuffle
     """Row indices ``(train, val, test)`` (each sorted) for ``n`` rows.
 
     ``stratify``: labels (n,) whose class proportions every part keeps: each class is shuffled
-    on its own and cut at its share, so a class with k rows gives round(k * test_size) to test.
+    on its own and cut at its share, so a class with k rows gives round(k * test_size) to test
+    (always leaving at least one row of every class in train).
     ``shuffle=False`` cuts the rows in order: train first, then val, then test.
     """
     n_test = _count(test_size, n, "test_size")
@@ -64,6 +65,12 @@ def split_indices(n, val_size=0.2, test_size=0.2, seed=0, stratify=None, shuffle
         for c in range(codes.max() + 1):
             members = rng.permutation(np.nonzero(codes == c)[0])
             k_test, k_val = round(f_test * len(members)), round(f_val * len(members))
+            # Rounding must not take a small class's last row away from training.
+            while k_test + k_val >= len(members) and k_test + k_val > 0:
+                if k_val >= k_test:
+                    k_val -= 1
+                else:
+                    k_test -= 1
             test.append(members[:k_test])
             val.append(members[k_test:k_test + k_val])
             train.append(members[k_test + k_val:])
