@@ -190,11 +190,11 @@ def split_frame(df, target, task, config, test_size=0.2, split="random", test_da
 
 def _check_labels_seen(prep, parts):
     # Say so before training, not after it when scoring fails on a label the net never saw.
-    from .data.preprocessing import _label
+    from .data.columns import label_value
 
     known = set(map(str, prep.classes_))
     for name, part in parts.items():
-        labels = {str(_label(v)) for v in part[prep.target].dropna().unique()}
+        labels = {str(label_value(v)) for v in part[prep.target].dropna().unique()}
         if labels - known:
             raise ValueError(
                 f"class(es) {sorted(labels - known)} of {prep.target!r} occur in the {name} rows "
