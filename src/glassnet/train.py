@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,7 +26,14 @@ import numpy as np
 import pandas as pd
 
 from .config import TrainConfig, build_model
-from .data import TabularPreprocessor, infer_task, read_csv, split_indices, time_split
+from .data import (
+    TabularPreprocessor,
+    UnseenCategoryWarning,
+    infer_task,
+    read_csv,
+    split_indices,
+    time_split,
+)
 from .data.tabular import parse_numeric
 from .nn import BinaryCrossEntropy, CrossEntropy, MSELoss, metrics
 
@@ -243,7 +251,10 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
     X_train, y_train = prep.fit_transform(train)
     if task == "classification":
         _check_labels_seen(prep, {"validation": val, "test": test})
-    validation = prep.transform(val) if len(val) else None
+    with warnings.catch_warnings():
+        # Counted per part in the metrics ("unseen_categories") instead of warned per call.
+        warnings.simplefilter("ignore", UnseenCategoryWarning)
+        validation = prep.transform(val) if len(val) else None
     n_classes = len(prep.classes_) if task == "classification" else None
 
     callbacks, bar = [], None
@@ -261,11 +272,15 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
     seconds = time.perf_counter() - start
 
     parts = {"train": train, "val": val, "test": test}
-    scores, arrays = {}, {}
+    scores, arrays, unseen = {}, {}, {}
     for name, part in parts.items():
         if len(part):
-            scores[name], y_true, y_pred = evaluate_frame(model, prep, part)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UnseenCategoryWarning)
+                scores[name], y_true, y_pred = evaluate_frame(model, prep, part)
             arrays[name] = (y_true, y_pred)
+            if prep.transform_report_["unseen"]:
+                unseen[name] = prep.transform_report_["unseen"]
     history = model.history_
     result = {
         "task": task,
@@ -280,6 +295,7 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
         "baseline_test": baseline_metrics(prep, train, test),
         "config": config.to_dict(),
         "preprocessing": prep.report_,
+        "unseen_categories": unseen,
     }
     if task == "classification":
         result["classes"] = prep.classes_

@@ -267,3 +267,37 @@ def test_float64_on_request_and_constant_columns_are_reported():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         prep.transform(df)  # known data: no warning
+
+
+def test_times_of_day_mixed_formats_and_time_zones():
+    """The quirks of real files (USGS earthquakes): a bare time column, dates as MM/DD/YYYY
+    with the odd ISO timestamp among them, and offsets that differ from row to row."""
+    iso = "1975-02-23T02:58:41.000Z"
+    df = pd.DataFrame({
+        "date": [iso] + [f"{m:02d}/{d:02d}/1965" for m, d in zip(range(1, 13), range(3, 27))]
+                * 2,
+        "time": [iso] + ["13:44:18", "11:29:49", "00:00:00"] * 8,
+        "stamp": ["2024-01-01T10:00:00+01:00", "2024-01-01T10:00:00-05:00",
+                  "2024-01-01 09:00:00", "2024-01-02T00:00:00Z", "2024-01-03T12:00:00Z"] * 5,
+        "y": np.arange(25.0),
+    })
+    prep = TabularPreprocessor(target="y")
+    X, _ = prep.fit_transform(df)
+    assert prep.roles_ == {"date": "datetime", "time": "datetime", "stamp": "datetime"}
+    names = prep.feature_names_
+    # a bare time has no weekday or day of year; a date column with one timestamp no hours
+    assert [n for n in names if n.startswith("time__")] == [
+        "time__timestamp", "time__hour_sin", "time__hour_cos"]
+    assert not any(n.startswith("date__hour") for n in names)
+    hours = np.array([2 + 58 / 60 + 41 / 3600, 13 + 44 / 60 + 18 / 3600,
+                      11 + 29 / 60 + 49 / 3600, 0])
+    np.testing.assert_allclose(X[:4, names.index("time__hour_sin")],
+                               np.sin(2 * np.pi * hours / 24), atol=1e-5)
+    # offsets are converted to UTC: 10:00+01:00 is 09:00Z, 10:00-05:00 is 15:00Z
+    stamp_hours = np.array([9, 15, 9, 0, 12])
+    np.testing.assert_allclose(X[:5, names.index("stamp__hour_cos")],
+                               np.cos(2 * np.pi * stamp_hours / 24), atol=1e-5)
+    # the bare times mean the same thing on any day the model is used
+    json.dumps(prep.to_dict(), allow_nan=False)
+    again = TabularPreprocessor.from_dict(prep.to_dict()).transform(df)[0]
+    np.testing.assert_array_equal(again, X)

@@ -116,6 +116,13 @@ def register(subparsers):
 
 
 # -------------------------------------------------------------------- helpers
+def _tidy_warnings():
+    """Warnings as one plain line each ("glassnet: warning: ..."), not Python's source echo."""
+    import warnings
+
+    warnings.formatwarning = lambda message, *args, **kwargs: f"glassnet: warning: {message}\n"
+
+
 def _console():
     from rich.console import Console
 
@@ -137,22 +144,24 @@ def config_from_args(args):
 
 def _fmt(value):
     if isinstance(value, float):
-        return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.4g}"
-    return str(value)
+        text = f"{value:.4f}" if abs(value) < 1e4 else f"{value:.6g}"
+        return "0.0000" if text == "-0.0000" else text
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def metrics_table(scores, title):
+def metrics_table(scores, title, task):
     """A rich table: one row per metric, one column per part (train, val, test)."""
     from rich.table import Table
 
     parts = [name for name in ("train", "val", "test") if name in scores]
     table = Table(title=title)
-    table.add_column("metric")
+    table.add_column("metric" if task == "classification" else "metric (target units)")
     for name in parts:
         table.add_column(name, justify="right")
     keys = [k for k in scores[parts[0]] if k != "confusion_matrix"]
     for key in keys:
-        table.add_row(key, *[_fmt(scores[name].get(key, "")) for name in parts])
+        label = "loss (standardized)" if key == "loss" else key
+        table.add_row(label, *[_fmt(scores[name].get(key, "")) for name in parts])
     return table
 
 
@@ -180,6 +189,7 @@ def cmd_train(args):
     from ..nn import DivergenceError
     from ..train import resolve_task, train_frame
 
+    _tidy_warnings()
     console = _console()
     config = config_from_args(args)
     df = _read(args.data)
@@ -206,12 +216,17 @@ def cmd_train(args):
     rows = m["rows"]
     console.print(f"rows: train {rows['train']:,}, validation {rows['val']:,}, "
                   f"test {rows['test']:,}; {prep.n_features_} input features")
-    console.print(prep.summary(), markup=False)
+    console.print("\n".join(prep.summary().splitlines()[1:]), markup=False)
+    for part, columns in m["unseen_categories"].items():
+        shown = "; ".join(f"{col} {v['count']} ({', '.join(v['values'])})"
+                          for col, v in columns.items())
+        console.print(f"{part} rows with categories never seen in training (all-zero "
+                      f"encoded): {shown}", markup=False)
     stop = (f", best epoch {m['best_epoch']} (early stopping)"
             if m["best_epoch"] is not None and m["epochs_run"] < config.epochs else "")
     console.print(f"trained {m['epochs_run']} epochs in {m['train_seconds']:.2f}s{stop}")
     console.print(metrics_table({k: m[k] for k in ("train", "val", "test") if k in m},
-                                f"{args.target}: {task} metrics (target units)"))
+                                f"{args.target} ({task})", task))
     base = m["baseline_test"]
     shown = ", ".join(f"{k} {_fmt(v)}" for k, v in base.items() if k != "rule")
     console.print(f"baseline on test ({base['rule']}): {shown}", markup=False)
@@ -228,6 +243,7 @@ def cmd_train(args):
 def cmd_evaluate(args):
     from ..train import evaluate_frame
 
+    _tidy_warnings()
     bundle = _load(args.model)
     prep = bundle.preprocessor
     df = _read(args.data)
@@ -236,7 +252,7 @@ def cmd_evaluate(args):
                          "trained on; evaluate needs labelled rows (use predict otherwise)")
     scores, _, _ = evaluate_frame(bundle.model, prep, df)
     console = _console()
-    console.print(metrics_table({"test": scores}, f"{prep.target}: {prep.task_} on {args.data}"))
+    console.print(metrics_table({"test": scores}, f"{prep.target} ({prep.task_})", prep.task_))
     if prep.task_ == "classification":
         from rich.table import Table
 
@@ -263,6 +279,7 @@ def cmd_predict(args):
 
     from ..train import predict_frame
 
+    _tidy_warnings()
     bundle = _load(args.model)
     prep = bundle.preprocessor
     df = _read(args.data)

@@ -11,11 +11,12 @@
     X_val, y_val = prep.transform(val)             # never refits
 """
 
+from .columns import UnseenCategoryWarning
 from .preprocessing import TabularPreprocessor
 from .split import split_indices, time_split, train_val_test_split
 from .tabular import ROLES, infer_role, infer_roles, infer_task, read_csv
 
 __all__ = [
-    "ROLES", "TabularPreprocessor", "infer_role", "infer_roles", "infer_task", "read_csv",
-    "split_indices", "time_split", "train_val_test_split",
+    "ROLES", "TabularPreprocessor", "UnseenCategoryWarning", "infer_role", "infer_roles",
+    "infer_task", "read_csv", "split_indices", "time_split", "train_val_test_split",
 ]

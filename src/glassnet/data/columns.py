@@ -12,9 +12,14 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .tabular import _FALSE, _TRUE, first_bad, parse_numeric
+from .tabular import _FALSE, _TRUE, TIME_ONLY, first_bad, parse_numeric
 
-__all__ = ["column_names", "fit_column", "label_value", "transform_column"]
+__all__ = ["UnseenCategoryWarning", "column_names", "fit_column", "label_value",
+           "transform_column"]
+
+
+class UnseenCategoryWarning(UserWarning):
+    """A categorical value (or a missing one) that training never saw: encoded as all zeros."""
 
 
 def _category_strings(s):
@@ -61,16 +66,32 @@ def _parse_boolean(s, column):
     return values
 
 
-def _parse_datetime(s, column):
+def _is_time_only(s):
+    """True when the column holds times of day ("13:44:18") rather than dates."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return False
+    values = s.dropna().astype(str)
+    return bool(len(values)) and bool(values.str.match(TIME_ONLY).mean() >= 0.9)
+
+
+def _parse_datetime(s, column, time_only=False):
+    """Timestamps (naive, UTC) of column ``s``; with ``time_only``, every value's time of day
+    on 1970-01-01 (pandas would otherwise date a bare "13:44" today, which moves daily)."""
     if pd.api.types.is_datetime64_any_dtype(s):
         parsed = s if s.dt.tz is None else s.dt.tz_convert("UTC").dt.tz_localize(None)
     else:
-        parsed = pd.to_datetime(s, errors="coerce", format="mixed", utc=True)
+        text = s.astype(str).str.strip().where(s.notna())
+        if time_only:
+            bare = text.str.match(TIME_ONLY).fillna(False).astype(bool)
+            text = text.where(~bare, "1970-01-01 " + text)
+        parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
         parsed = parsed.dt.tz_localize(None)
-        bad = parsed.isna() & s.notna() & (s.astype(str).str.strip() != "")
+        bad = parsed.isna() & s.notna() & (text != "")
         if bad.any():
             row, value = first_bad(s, bad)
             raise ValueError(f"column {column!r} holds dates but row {row} holds {value!r}")
+    if time_only:
+        parsed = pd.Timestamp("1970-01-01") + (parsed - parsed.dt.normalize())
     return parsed
 
 
@@ -102,13 +123,16 @@ def fit_column(s, name, role, report):
         values = parse_numeric(s, name)
         spec = {"name": name, "role": role, **_numeric_stats(values, name, report)}
     elif role == "datetime":
-        parsed = _parse_datetime(s, name)
+        time_only = _is_time_only(s)
+        parsed = _parse_datetime(s, name, time_only)
         seconds = _seconds(parsed)
-        spec = {"name": name, "role": role, **_numeric_stats(seconds, name, report)}
+        spec = {"name": name, "role": role, "time_only": time_only,
+                **_numeric_stats(seconds, name, report)}
         times = parsed.dropna()
-        spec["time_of_day"] = bool(
-            (times.dt.hour * 3600 + times.dt.minute * 60 + times.dt.second).any()
-        )
+        # Hour features only when times of day vary: a date column whose odd row carries a
+        # time (an ISO timestamp among plain dates) would give near-constant features.
+        seconds_of_day = times.dt.hour * 3600 + times.dt.minute * 60 + times.dt.second
+        spec["time_of_day"] = bool(len(times)) and bool((seconds_of_day != 0).mean() >= 0.05)
     else:  # pragma: no cover - infer_roles validates roles
         raise ValueError(f"unknown role {role!r}")
     spec["indicator"] = bool(n_missing)
@@ -143,7 +167,8 @@ def column_names(spec):
         return [f"{name}={c}" for c in cats]
     if role == "datetime":
         parts = ["timestamp", *(["hour_sin", "hour_cos"] if spec["time_of_day"] else []),
-                 "weekday_sin", "weekday_cos", "dayofyear_sin", "dayofyear_cos"]
+                 *([] if spec["time_only"] else ["weekday_sin", "weekday_cos", "dayofyear_sin",
+                                                 "dayofyear_cos"])]
         names = [f"{name}__{p}" for p in parts]
     else:
         names = [name]
@@ -173,7 +198,7 @@ def transform_column(s, spec, report):
                 report["unseen"][name] = {"count": new_missing, "values": ["<missing>"]}
                 warnings.warn(
                     f"column {name!r}: {new_missing} missing value(s), but training had none: "
-                    "encoded as all zeros", UserWarning, stacklevel=3,
+                    "encoded as all zeros", UnseenCategoryWarning, stacklevel=3,
                 )
         unseen = (codes < 0) & ~is_missing
         if unseen.any():
@@ -183,7 +208,7 @@ def transform_column(s, spec, report):
             entry["values"] = examples + entry["values"]
             warnings.warn(
                 f"column {name!r}: {int(unseen.sum())} value(s) never seen in training "
-                f"{examples} are encoded as all zeros", UserWarning, stacklevel=3,
+                f"{examples} are encoded as all zeros", UnseenCategoryWarning, stacklevel=3,
             )
         rows = np.nonzero(codes >= 0)[0]
         out[rows, codes[rows]] = 1.0
@@ -197,7 +222,7 @@ def transform_column(s, spec, report):
         if role == "numeric":
             raw = parse_numeric(s, name).to_numpy(dtype=np.float64)
         else:
-            parsed = _parse_datetime(s, name)
+            parsed = _parse_datetime(s, name, spec["time_only"])
             raw = _seconds(parsed).to_numpy(dtype=np.float64)
         missing = np.isnan(raw)
         filled = np.where(missing, spec["median"], raw)
@@ -219,6 +244,7 @@ def _calendar(parsed, missing, spec):
     if spec["time_of_day"]:
         hours = (filled.dt.hour + filled.dt.minute / 60 + filled.dt.second / 3600).to_numpy()
         cols += _cyclic(hours.astype(np.float64), 24.0)
-    cols += _cyclic(filled.dt.day_of_week.to_numpy(dtype=np.float64), 7.0)
-    cols += _cyclic(filled.dt.day_of_year.to_numpy(dtype=np.float64) - 1, 365.25)
+    if not spec["time_only"]:
+        cols += _cyclic(filled.dt.day_of_week.to_numpy(dtype=np.float64), 7.0)
+        cols += _cyclic(filled.dt.day_of_year.to_numpy(dtype=np.float64) - 1, 365.25)
     return list(cols)

@@ -114,7 +114,7 @@ def time_split(data, test_size=None, val_size=None, *, test_days=None, val_days=
     if time_column is not None:
         if not isinstance(data, pd.DataFrame) or time_column not in data.columns:
             raise ValueError(f"time_column {time_column!r} is not in the data")
-        times = pd.to_datetime(data[time_column], errors="coerce", format="mixed")
+        times = pd.to_datetime(data[time_column], errors="coerce", format="mixed", utc=True)
         if times.isna().any():
             row = data.index[int(np.argmax(times.isna().to_numpy()))]
             raise ValueError(f"time_column {time_column!r}: row {row} is not a date/time")

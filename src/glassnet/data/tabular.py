@@ -24,6 +24,7 @@ ROLES = ("numeric", "categorical", "boolean", "datetime", "text", "id")
 _TRUE = {"true", "t", "yes", "y"}
 _FALSE = {"false", "f", "no", "n"}
 _DATE_LIKE = re.compile(r"^\s*\d{1,4}[-/.:]\d{1,2}([-/.:]\d{1,4})?([ T].*)?$")
+TIME_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$")
 _SAMPLE = 5000  # values examined to infer a string column's role
 MAX_CLASSES = 20  # an integer target with more distinct values than this is a regression
 
@@ -140,7 +141,7 @@ def infer_role(s):
     if numeric.mean() >= 0.9:
         return "numeric"
     if values.str.match(_DATE_LIKE).mean() >= 0.9:
-        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+        parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
         if parsed.notna().mean() >= 0.9:
             return "datetime"
     if values.str.split().str.len().mean() >= 4 or values.str.len().mean() >= 40:
