@@ -34,7 +34,7 @@ def _save(fig, path, default_name):
     return path
 
 
-def learning_curve(history, path=None, title="Learning curve", best_epoch=None):
+def learning_curve(history, path=None, title="Learning curve", best_epoch=None, ylabel="loss"):
     """Training (and validation) loss per epoch; ``history`` is a ``History`` or its dict."""
     plt = _pyplot()
     logs = getattr(history, "history", history)
@@ -52,7 +52,7 @@ def learning_curve(history, path=None, title="Learning curve", best_epoch=None):
     if values.min() > 0 and values.max() / values.min() > 50:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend()
     ax.grid(alpha=0.3)

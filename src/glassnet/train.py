@@ -320,8 +320,10 @@ def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=T
     if not plots:
         return files
     best = None if result["best_epoch"] is None else result["best_epoch"] - 1
+    ylabel = ("MSE of the standardized target" if prep.task_ == "regression"
+              else "cross-entropy")
     files["learning_curve"] = plotting.learning_curve(
-        history, out / "learning_curve.png", f"Learning curve: {prep.target}", best)
+        history, out / "learning_curve.png", f"Learning curve: {prep.target}", best, ylabel)
     y_true, y_pred = arrays["test"]
     if prep.task_ == "classification":
         files["confusion_matrix"] = plotting.confusion_matrix_plot(

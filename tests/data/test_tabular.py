@@ -86,3 +86,11 @@ def test_parse_numeric_names_the_column_row_and_value():
     np.testing.assert_array_equal(parse_numeric(s[:3], "a").to_numpy(), [1.0, 2.5, np.nan])
     with pytest.raises(ValueError, match="infinite"):
         parse_numeric(pd.Series([1.0, -np.inf]), "a")
+
+
+def test_a_saved_row_index_is_not_a_feature():
+    df = pd.DataFrame({"x": [0.5, 1.5, 2.5], "y": [0, 1, 0]}, index=[7, 3, 9])
+    indexed = df.reset_index(names="").rename(columns={"": "Unnamed: 0"})
+    assert infer_roles(indexed, target="y") == {"Unnamed: 0": "id", "x": "numeric"}
+    assert infer_roles(indexed, target="y", roles={"Unnamed: 0": "numeric"})["Unnamed: 0"] == \
+        "numeric"

@@ -171,6 +171,10 @@ def infer_roles(df, target=None, roles=None, drop=None):
         name = str(col)
         if name == target or name in drop:
             continue
+        if name not in roles and re.fullmatch(r"Unnamed: \d+", name) and \
+                df[col].is_unique and pd.api.types.is_integer_dtype(df[col]):
+            out[name] = "id"  # the row index a DataFrame.to_csv wrote without a header
+            continue
         out[name] = roles.get(name) or infer_role(df[col])
     return out
 
