@@ -320,7 +320,8 @@ def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=T
     if not plots:
         return files
     best = None if result["best_epoch"] is None else result["best_epoch"] - 1
-    ylabel = ("MSE of the standardized target" if prep.task_ == "regression"
+    ylabel = (("MSE of the standardized target" if prep.standardize_target else "MSE")
+              if prep.task_ == "regression"
               else "cross-entropy")
     files["learning_curve"] = plotting.learning_curve(
         history, out / "learning_curve.png", f"Learning curve: {prep.target}", best, ylabel)

@@ -61,24 +61,42 @@ def register(subparsers):
     p.add_argument("--config", metavar="TOML", help="settings file ([train] table); flags win")
     p.add_argument("--out", "-o", default="glassnet-out", metavar="DIR",
                    help="output folder (default: glassnet-out)")
+    from ..config import TrainConfig
+
+    default = TrainConfig()
+
+    def shown(name, text):
+        value = getattr(default, name)
+        value = " ".join(map(str, value)) if isinstance(value, list) else value
+        return f"{text} (default: {'full' if value is None else value})"
+
     g = p.add_argument_group("model and training (defaults: glassnet.config.TrainConfig)")
-    g.add_argument("--task", choices=["auto", "regression", "classification"])
-    g.add_argument("--hidden", type=int, nargs="+", metavar="N", help="hidden layer sizes")
-    g.add_argument("--activation", help="relu, tanh, sigmoid, leaky_relu or identity")
-    g.add_argument("--optimizer", help="sgd, adam, adamw, rmsprop or adagrad")
-    g.add_argument("--lr", type=float, help="learning rate")
-    g.add_argument("--momentum", type=float, help="momentum for sgd/rmsprop")
-    g.add_argument("--epochs", type=int)
-    g.add_argument("--batch-size", type=_batch_size, help="rows per step, or 'full'")
-    g.add_argument("--l1", type=float, help="L1 penalty on weights")
-    g.add_argument("--l2", type=float, help="L2 penalty on weights")
-    g.add_argument("--dropout", type=float, help="dropout rate after each hidden layer")
+    g.add_argument("--task", choices=["auto", "regression", "classification"],
+                   help=shown("task", "auto: classification for strings or few whole-number "
+                                      "labels, else regression"))
+    g.add_argument("--hidden", type=int, nargs="+", metavar="N",
+                   help=shown("hidden", "hidden layer sizes"))
+    g.add_argument("--activation",
+                   help=shown("activation", "relu, tanh, sigmoid, leaky_relu or identity"))
+    g.add_argument("--optimizer",
+                   help=shown("optimizer", "sgd, adam, adamw, rmsprop or adagrad"))
+    g.add_argument("--lr", type=float, help=shown("lr", "learning rate"))
+    g.add_argument("--momentum", type=float, help=shown("momentum", "for sgd and rmsprop"))
+    g.add_argument("--epochs", type=int, help=shown("epochs", "passes over the training rows"))
+    g.add_argument("--batch-size", type=_batch_size,
+                   help=shown("batch_size", "rows per step, or 'full'"))
+    g.add_argument("--l1", type=float, help=shown("l1", "L1 penalty on weights"))
+    g.add_argument("--l2", type=float, help=shown("l2", "L2 penalty on weights"))
+    g.add_argument("--dropout", type=float,
+                   help=shown("dropout", "dropout rate after each hidden layer"))
     g.add_argument("--patience", type=int,
-                   help="early stopping: epochs without validation improvement (0: off)")
+                   help=shown("patience", "early stopping: epochs without validation "
+                                          "improvement; 0 turns it off"))
     g.add_argument("--validation-split", type=float,
-                   help="fraction of the non-test rows used for validation")
-    g.add_argument("--seed", type=int)
-    g.add_argument("--dtype", choices=["float32", "float64"])
+                   help=shown("validation_split", "fraction of the non-test rows used for "
+                                                  "validation"))
+    g.add_argument("--seed", type=int, help=shown("seed", "seeds the split and the network"))
+    g.add_argument("--dtype", choices=["float32", "float64"], help=shown("dtype", ""))
     g.add_argument("--no-standardize-target", dest="standardize_target", action="store_const",
                    const=False, help="regression: train on the raw target values")
     d = p.add_argument_group("data")
