@@ -168,10 +168,10 @@ def _fmt(value):
 
 
 def metrics_table(scores, title, task):
-    """A rich table: one row per metric, one column per part (train, val, test)."""
+    """A rich table: one row per metric, one column per part (train, val, test...)."""
     from rich.table import Table
 
-    parts = [name for name in ("train", "val", "test") if name in scores]
+    parts = list(scores)
     table = Table(title=title)
     table.add_column("metric" if task == "classification" else "metric (target units)")
     for name in parts:
@@ -270,11 +270,13 @@ def cmd_evaluate(args):
                          "trained on; evaluate needs labelled rows (use predict otherwise)")
     scores, _, _ = evaluate_frame(bundle.model, prep, df)
     console = _console()
-    console.print(metrics_table({"test": scores}, f"{prep.target} ({prep.task_})", prep.task_))
+    console.print(metrics_table({Path(args.data).name: scores}, f"{prep.target} ({prep.task_})",
+                                prep.task_))
     if prep.task_ == "classification":
         from rich.table import Table
 
-        table = Table(title="confusion matrix (rows: true, columns: predicted)")
+        console.print("confusion matrix (rows: true class, columns: predicted class)")
+        table = Table()
         table.add_column("")
         for c in prep.classes_:
             table.add_column(str(c), justify="right")
