@@ -195,3 +195,25 @@ def test_verbose_shows_the_traceback(csvs):
     run = glassnet("--verbose", "train", csvs / "one.csv", "-t", "y")
     assert run.returncode != 0
     assert "Traceback" in run.stderr and "single value" in run.stderr
+
+
+def test_read_options_are_remembered_by_the_model(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=60)
+    rows = [f"{'?' if i % 10 == 3 else round(v, 3)};{'a' if v > 0 else 'b'};{2 * v:.3f}"
+            for i, v in enumerate(x)]
+    (tmp_path / "semi.csv").write_text("x;kind;y\n" + "\n".join(rows) + "\n")
+    args = ["train", str(tmp_path / "semi.csv"), "-t", "y", "--epochs", "2", "--no-plots",
+            "--out", str(tmp_path / "o")]
+    assert main(args) == 2
+    assert "--sep ';'" in capsys.readouterr().err
+    assert main([*args, "--sep", ";"]) == 2  # '?' is junk in a numeric column...
+    assert "declare missing-value markers" in capsys.readouterr().err
+    assert main([*args, "--sep", ";", "--na-values", "?"]) == 0
+    m = json.loads((tmp_path / "o" / "metrics.json").read_text())
+    assert m["preprocessing"]["imputed"]["x"] >= 1
+    capsys.readouterr()
+    # predict reads the new file with the saved separator and markers, no flags needed
+    assert main(["predict", str(tmp_path / "o" / "model.npz"), str(tmp_path / "semi.csv"),
+                 "-o", str(tmp_path / "p.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 60

@@ -49,6 +49,23 @@ def _role(text):
     return column, role
 
 
+def _add_read_options(p):
+    g = p.add_argument_group("reading the CSV")
+    g.add_argument("--sep", help="column separator (default: ',')")
+    g.add_argument("--na-values", nargs="+", metavar="TEXT",
+                   help="extra markers of a missing value, e.g. '?' 'n/a'")
+
+
+def _read_options(args, saved=None):
+    """``read_csv`` keyword arguments: those saved with a model, then any flag given."""
+    options = dict(saved or {})
+    if args.sep is not None:
+        options["sep"] = args.sep
+    if args.na_values:
+        options["na_values"] = list(args.na_values)
+    return options
+
+
 def register(subparsers):
     """Add the train, evaluate, predict and info subcommands."""
     p = subparsers.add_parser(
@@ -111,12 +128,14 @@ def register(subparsers):
                    help="override a column's role (numeric, categorical, boolean, datetime, "
                         "text, id)")
     d.add_argument("--no-plots", dest="plots", action="store_false", help="skip the PNG files")
+    _add_read_options(p)
     p.set_defaults(func=cmd_train)
 
     p = subparsers.add_parser("evaluate", help="score a saved model on a labelled CSV")
     p.add_argument("model", help="model file written by glassnet train")
     p.add_argument("data", help="CSV with the same columns, including the target")
     p.add_argument("--json", metavar="PATH", help="also write the metrics as JSON")
+    _add_read_options(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = subparsers.add_parser("predict", help="predict the target for the rows of a CSV")
@@ -126,6 +145,7 @@ def register(subparsers):
                    help="where to write the predictions (default: standard output)")
     p.add_argument("--only-predictions", action="store_true",
                    help="write only the prediction (and probability) columns")
+    _add_read_options(p)
     p.set_defaults(func=cmd_predict)
 
     p = subparsers.add_parser("info", help="show a model file's network, data and settings")
@@ -195,10 +215,10 @@ def _load(path):
     return bundle
 
 
-def _read(path):
+def _read(path, options):
     from ..data import read_csv
 
-    return read_csv(path)
+    return read_csv(path, **options)
 
 
 # -------------------------------------------------------------------- commands
@@ -210,7 +230,8 @@ def cmd_train(args):
     _tidy_warnings()
     console = _console()
     config = config_from_args(args)
-    df = _read(args.data)
+    read_options = _read_options(args)
+    df = _read(args.data, read_options)
     if args.target not in df.columns:
         raise UsageError(f"target column {args.target!r} is not in {args.data}; columns: "
                          f"{', '.join(map(str, df.columns))}")
@@ -226,7 +247,7 @@ def cmd_train(args):
             df, args.target, config.replace(task=task), args.out, roles=dict(args.role),
             drop=args.drop, test_size=args.test_size, split=args.split,
             test_days=args.test_days, time_column=args.time_column, progress=True,
-            plots=args.plots, source=args.data,
+            plots=args.plots, source=args.data, read_options=read_options,
         )
     except DivergenceError as e:
         raise UsageError(str(e)) from e
@@ -264,7 +285,7 @@ def cmd_evaluate(args):
     _tidy_warnings()
     bundle = _load(args.model)
     prep = bundle.preprocessor
-    df = _read(args.data)
+    df = _read(args.data, _read_options(args, bundle.extra.get("read_options")))
     if prep.target not in df.columns:
         raise UsageError(f"{args.data} has no column {prep.target!r}, the target this model was "
                          "trained on; evaluate needs labelled rows (use predict otherwise)")
@@ -302,7 +323,7 @@ def cmd_predict(args):
     _tidy_warnings()
     bundle = _load(args.model)
     prep = bundle.preprocessor
-    df = _read(args.data)
+    df = _read(args.data, _read_options(args, bundle.extra.get("read_options")))
     pred, proba = predict_frame(bundle.model, prep, df)
     out = pd.DataFrame(index=df.index) if args.only_predictions else df.copy()
     out[f"predicted_{prep.target}"] = pred
