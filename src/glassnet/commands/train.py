@@ -223,6 +223,8 @@ def _read(path, options):
 
 # -------------------------------------------------------------------- commands
 def cmd_train(args):
+    from rich.markup import escape
+
     from ..data.tabular import infer_task
     from ..nn import DivergenceError
     from ..train import resolve_task, train_frame
@@ -238,8 +240,8 @@ def cmd_train(args):
     task = resolve_task(df, args.target, config.task)
     why = (f"auto: {infer_task(df[args.target].dropna(), return_reason=True)[1]}"
            if config.task == "auto" else "--task")
-    console.print(f"[bold]{args.data}[/]: {len(df):,} rows, {df.shape[1]} columns; "
-                  f"task [bold]{task}[/] ({why})")
+    console.print(f"[bold]{escape(str(args.data))}[/]: {len(df):,} rows, {df.shape[1]} "
+                  f"columns; task [bold]{task}[/] ({escape(why)})")
     if args.split == "time" and args.test_days is not None and args.time_column is None:
         raise UsageError("--test-days needs --time-column")
     try:
@@ -342,12 +344,14 @@ def cmd_predict(args):
 
 
 def cmd_info(args):
+    from rich.markup import escape
+
     from ..io import load_bundle
 
     bundle = load_bundle(args.model)
     console = _console()
     meta = bundle.meta
-    console.print(f"[bold]{args.model}[/]: glassnet model file (format "
+    console.print(f"[bold]{escape(str(args.model))}[/]: glassnet model file (format "
                   f"{meta['format_version']}, written by glassnet {meta['glassnet_version']})")
     console.print(bundle.model.summary(), markup=False)
     if bundle.preprocessor is not None:
