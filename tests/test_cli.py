@@ -217,3 +217,22 @@ def test_read_options_are_remembered_by_the_model(tmp_path, capsys):
     assert main(["predict", str(tmp_path / "o" / "model.npz"), str(tmp_path / "semi.csv"),
                  "-o", str(tmp_path / "p.csv")]) == 0
     assert len(pd.read_csv(tmp_path / "p.csv")) == 60
+
+
+def test_predict_reports_an_unseen_category_as_one_plain_warning_line(tmp_path):
+    from glassnet.config import TrainConfig
+    from glassnet.train import train_csv
+
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"size": rng.uniform(1, 5, 40), "city": rng.choice(["Oslo", "Bergen"], 40)})
+    df["price"] = 2 * df["size"] + (df["city"] == "Oslo")
+    df.to_csv(tmp_path / "h.csv", index=False)
+    train_csv(tmp_path / "h.csv", "price", TrainConfig(hidden=[4], epochs=2), tmp_path / "o",
+              plots=False)
+    df.assign(city=["Paris"] + ["Oslo"] * 39).to_csv(tmp_path / "new.csv", index=False)
+    run = glassnet("predict", tmp_path / "o" / "model.npz", tmp_path / "new.csv", "-o",
+                   tmp_path / "p.csv")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines()[0] == ("glassnet: warning: column 'city': 1 value(s) never "
+                                          "seen in training ['Paris'] are encoded as all zeros")
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 40
