@@ -181,6 +181,8 @@ def test_user_errors_are_one_line_with_exit_code_2(csvs, args, message):
     (["evaluate", "{d}/wine-out/model.npz", "{d}/missing.csv"], "data file not found"),
     (["train", "{d}/missing.csv", "-t", "y"], "data file not found"),
     (["info", "{d}/wine.csv"], "not a glassnet model file"),
+    (["train", "{d}/wine.csv", "-t", "cultivar", "--task", "regression"],
+     "holds text ('barolo')"),
 ])
 def test_more_user_errors_through_main(csvs, wine_run, diabetes_run, capsys, args, message):
     """The same handler in-process (cheaper than a process per case)."""

@@ -160,6 +160,12 @@ def resolve_task(df, target, task="auto"):
         shown = str(values.iloc[0]) if len(values) else "none"
         raise ValueError(f"target column {target!r} has a single value ({shown}): there is "
                          "nothing to learn")
+    if task == "regression" and not pd.api.types.is_numeric_dtype(values):
+        numbers = pd.to_numeric(values, errors="coerce")
+        if numbers.isna().any():
+            first = values[numbers.isna()].iloc[0]
+            raise ValueError(f"target column {target!r} holds text ({first!r}); a regression "
+                             "target must be numbers (is this a classification task?)")
     return infer_task(values) if task == "auto" else task
 
 
