@@ -10,7 +10,6 @@ import argparse
 import sys
 
 from . import __version__
-from .classic.cli import register as register_lessons
 
 
 class UsageError(Exception):
@@ -35,7 +34,13 @@ def build_parser():
     p = sub.add_parser("tour", help="run the classic networks and print a table of results")
     p.add_argument("--quick", action="store_true", help="shorter settings where available")
     p.set_defaults(func=cmd_tour)
+    # Each feature area registers its own subcommands; imports stay inside so that
+    # `glassnet --help` does not pay for pandas or matplotlib.
+    from .classic.cli import register as register_lessons  # lesson
+    from .commands.train import register as register_train  # train, evaluate, predict, info
+
     register_lessons(sub)
+    register_train(sub)
     return parser
 
 
@@ -47,7 +52,7 @@ def main(argv=None):
         return 2
     try:
         return args.func(args) or 0
-    except (UsageError, ValueError, TypeError, FileNotFoundError, KeyboardInterrupt) as e:
+    except (UsageError, ValueError, TypeError, OSError, KeyboardInterrupt) as e:
         if args.verbose:
             raise
         if isinstance(e, KeyboardInterrupt):
