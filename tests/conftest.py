@@ -12,4 +12,5 @@ def rng():
 def assert_gradcheck(errors, tol=1e-6):
     """Every relative error from ``gradcheck`` is below ``tol`` (message names the worst)."""
     worst = max(errors, key=errors.get)
-    assert errors[worst] < tol, f"gradient check failed: {worst} has relative error {errors[worst]:.3g}"
+    message = f"gradient check failed: {worst} has relative error {errors[worst]:.3g}"
+    assert errors[worst] < tol, message

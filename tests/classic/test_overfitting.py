@@ -34,8 +34,8 @@ def test_each_cure_lowers_validation_loss(lesson_run):
 def test_early_stopping_stops_and_keeps_best(lesson_run):
     run = lesson_run[0]["runs"]["early stopping"]
     assert run["epochs_run"] < 150
-    # EarlyStopping stops once 40 epochs (its patience) in a row have not improved
-    assert run["epochs_run"] == run["best_epoch"] + 41
+    # EarlyStopping stops once 40 epochs (its patience) in a row have not improved (Keras)
+    assert run["epochs_run"] == run["best_epoch"] + 40  # best_epoch counts from 0
     # the restored weights are the best epoch's
     assert run["final"]["val_loss"] == pytest.approx(min(run["val_loss"]), rel=1e-5)
 

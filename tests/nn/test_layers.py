@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from tests.conftest import assert_gradcheck
 
 from glassnet.nn import (
     Dense,
@@ -16,7 +17,6 @@ from glassnet.nn import (
     Tanh,
     gradcheck,
 )
-from tests.conftest import assert_gradcheck
 
 ACTIVATIONS = [Sigmoid(), Tanh(), ReLU(), LeakyReLU(0.1), Softmax(), Identity()]
 

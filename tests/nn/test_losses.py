@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from tests.conftest import assert_gradcheck
 
 from glassnet.nn import (
     BinaryCrossEntropy,
@@ -17,7 +18,6 @@ from glassnet.nn import (
     gradcheck,
 )
 from glassnet.nn import functional as F
-from tests.conftest import assert_gradcheck
 
 
 def numeric_loss_grad(loss, pred, target, eps=1e-6, **kw):

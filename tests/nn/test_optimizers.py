@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from glassnet.datasets import make_moons
 from glassnet.nn import (
     SGD,
     Adagrad,
@@ -14,9 +15,8 @@ from glassnet.nn import (
     Sequential,
     StepLR,
     clip_grad_norm,
+    optimizers,
 )
-from glassnet.nn import optimizers
-from glassnet.datasets import make_moons
 
 
 def quadratic_descent(opt, steps=300):

@@ -4,6 +4,8 @@ Skipped when torch is absent. Install it with ``pip install torch==2.13.0`` (a C
 a plain ``pip install torch``.
 """
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -37,7 +39,7 @@ ACTS = {Sigmoid: torch.nn.Sigmoid, Tanh: torch.nn.Tanh, ReLU: torch.nn.ReLU,
 def twin(sizes, acts, seed=0):
     """A glassnet model and a torch model with identical float64 weights."""
     layers, tlayers = [], []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         layers.append(Dense(n_in, n_out))
         tlayers.append(torch.nn.Linear(n_in, n_out).double())
         if acts[i] is not None:
