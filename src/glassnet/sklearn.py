@@ -39,7 +39,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from .nn import Callback, Dense, Sequential
+from .nn import Callback, Dense, Sequential, initializers
 from .nn import functional as F
 from .nn import losses as losses_mod
 from .nn import optimizers as optimizers_mod
@@ -183,6 +183,9 @@ class _GlassNetBase(BaseEstimator):
         for name, ok, what in checks:
             if not ok:
                 raise ValueError(f"{name} must be {what}, got {getattr(self, name)!r}")
+        if self.init is not None and str(self.init).lower() not in initializers._REGISTRY:
+            raise ValueError(f"init must be None or one of {sorted(initializers._REGISTRY)}, "
+                             f"got {self.init!r}")
         for name in ("shuffle", "nesterov", "early_stopping", "warm_start"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
@@ -202,8 +205,8 @@ class _GlassNetBase(BaseEstimator):
     def _initialize(self, sizes, n_features, n_outputs, seed):
         self.model_ = Sequential.from_sizes(
             [n_features, *sizes, n_outputs], _ACTIVATIONS[self.activation],
-            self._output_activation(n_outputs), dropout=float(self.dropout), seed=seed,
-            dtype=_float_dtype(self.dtype),
+            self._output_activation(n_outputs), dropout=float(self.dropout), init=self.init,
+            seed=seed, dtype=_float_dtype(self.dtype),
         )
         self.n_outputs_ = n_outputs
         self.out_activation_ = self._output_activation(n_outputs) or "identity"
@@ -296,14 +299,17 @@ class _GlassNetBase(BaseEstimator):
         return self
 
     # ------------------------------------------------------------------ inference
-    def _logits(self, X):
-        """The network's output before its last activation, for validated X."""
+    def _logits(self, X, batch_size=8192):
+        """The network's output before its last activation, for validated X (in row batches)."""
         model = self.model_
         layers = model.layers[:-1] if self.out_activation_ != "identity" else model.layers
-        out = X
-        for layer in layers:
-            out = layer.forward(out)
-        return out
+        chunks = []
+        for start in range(0, X.shape[0], batch_size):
+            out = X[start:start + batch_size]
+            for layer in layers:
+                out = layer.forward(out)
+            chunks.append(out)
+        return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
 
     def _validated(self, X):
         check_is_fitted(self, "model_")
@@ -343,6 +349,7 @@ class GlassNetClassifier(ClassifierMixin, _GlassNetBase):
                  alpha=0.0001, l1=0.0, dropout=0.0, batch_size="auto", learning_rate_init=0.001,
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  max_iter=200, shuffle=True, tol=1e-4, n_iter_no_change=10,
+                 init="glorot_uniform",
                  early_stopping=False, validation_fraction=0.1, loss="log_loss",
                  class_weight=None, dtype="float32", random_state=None, verbose=False,
                  warm_start=False):
@@ -363,6 +370,7 @@ class GlassNetClassifier(ClassifierMixin, _GlassNetBase):
         self.shuffle = shuffle
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
+        self.init = init
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.loss = loss
@@ -498,6 +506,7 @@ class GlassNetRegressor(RegressorMixin, _GlassNetBase):
                  alpha=0.0001, l1=0.0, dropout=0.0, batch_size="auto", learning_rate_init=0.001,
                  momentum=0.9, nesterov=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  max_iter=200, shuffle=True, tol=1e-4, n_iter_no_change=10,
+                 init="glorot_uniform",
                  early_stopping=False, validation_fraction=0.1, loss="squared_error",
                  dtype="float32", random_state=None, verbose=False, warm_start=False):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -517,6 +526,7 @@ class GlassNetRegressor(RegressorMixin, _GlassNetBase):
         self.shuffle = shuffle
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
+        self.init = init
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.loss = loss
