@@ -108,6 +108,26 @@ def test_partial_fit_continues_the_optimizer(blobs):
         inc.partial_fit(X[:3], [0, 1, 7])
 
 
+def test_regressor_partial_fit_continues_the_optimizer(blobs):
+    X, _ = blobs
+    y = X @ np.arange(X.shape[1]) / 10
+    params = dict(hidden_layer_sizes=(8,), random_state=1, n_iter_no_change=100, max_iter=4,
+                  batch_size=64)
+    full = GlassNetRegressor(**params).fit(X, y)
+    inc = GlassNetRegressor(**params)
+    for _ in range(4):
+        inc.partial_fit(X, y)
+    np.testing.assert_allclose(inc.predict(X), full.predict(X), rtol=1e-5, atol=1e-6)
+
+
+def test_class_weight_is_a_sample_weight_per_class(blobs):
+    X, y = blobs
+    params = dict(hidden_layer_sizes=(8,), max_iter=10, random_state=0, dtype="float64")
+    by_class = GlassNetClassifier(**params, class_weight={0: 3.0, 1: 1.0, 2: 0.5}).fit(X, y)
+    by_sample = GlassNetClassifier(**params).fit(X, y, sample_weight=np.array([3.0, 1, 0.5])[y])
+    np.testing.assert_allclose(by_class.predict_proba(X), by_sample.predict_proba(X), rtol=1e-12)
+
+
 def test_warm_start_and_stopping_rule(blobs):
     X, y = blobs
     est = GlassNetClassifier((8,), max_iter=5, warm_start=True, random_state=0)
