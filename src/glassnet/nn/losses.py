@@ -80,17 +80,29 @@ class Loss:
 
 
 class _Elementwise(Loss):
-    """Regression losses: the mean reduction divides by the number of elements N."""
+    """Regression losses: the mean reduction divides by the number of elements N.
 
-    def forward(self, pred, target):
+    ``sample_weight`` (n,) counts every element of row i w_i times: sum_ij w_i l(d_ij) / N,
+    so integer weights act like repeated rows (up to the N of the mean).
+    """
+
+    def forward(self, pred, target, sample_weight=None):
         pred = np.asarray(pred)
         target = self.prepare_target(target, pred.shape, pred.dtype)
         self._diff = pred - target
         self._scale = 1.0 / self._diff.size if self.reduction == "mean" else 1.0
-        return self._value(self._diff) * self._scale
+        self._w = None
+        if sample_weight is None:
+            return self._value(self._diff) * self._scale
+        w = _validate_weights("sample_weight", sample_weight, pred.shape[0], pred.dtype)
+        self._w = w.reshape((-1,) + (1,) * (pred.ndim - 1))
+        return float(np.sum(self._elementwise(self._diff) * self._w)) * self._scale
 
     def backward(self):
-        return self._grad(self._diff) * self._diff.dtype.type(self._scale)
+        grad = self._grad(self._diff) * self._diff.dtype.type(self._scale)
+        if self._w is not None:
+            grad *= self._w
+        return grad
 
 
 class MSELoss(_Elementwise):
@@ -98,6 +110,9 @@ class MSELoss(_Elementwise):
 
     def _value(self, d):
         return float(np.vdot(d, d))
+
+    def _elementwise(self, d):
+        return d * d
 
     def _grad(self, d):
         return 2 * d
@@ -112,6 +127,9 @@ class SSELoss(_Elementwise):
     def _value(self, d):
         return 0.5 * float(np.vdot(d, d))
 
+    def _elementwise(self, d):
+        return 0.5 * d * d
+
     def _grad(self, d):
         return d.copy()
 
@@ -124,6 +142,9 @@ class MAELoss(_Elementwise):
 
     def _value(self, d):
         return float(np.abs(d).sum())
+
+    def _elementwise(self, d):
+        return np.abs(d)
 
     def _grad(self, d):
         return np.sign(d)
@@ -139,9 +160,11 @@ class HuberLoss(_Elementwise):
         self.delta = float(delta)
 
     def _value(self, d):
+        return float(np.sum(self._elementwise(d)))
+
+    def _elementwise(self, d):
         a = np.abs(d)
-        quad = a <= self.delta
-        return float(np.sum(np.where(quad, 0.5 * d * d, self.delta * (a - 0.5 * self.delta))))
+        return np.where(a <= self.delta, 0.5 * d * d, self.delta * (a - 0.5 * self.delta))
 
     def _grad(self, d):
         return np.clip(d, -self.delta, self.delta)
