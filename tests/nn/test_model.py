@@ -223,8 +223,11 @@ def test_sample_weight_changes_the_fit():
     m = Sequential([Dense(1, 1), Sigmoid()], seed=0)
     m.fit(X, y, optimizer=Adam(0.1), epochs=200, sample_weight=w, verbose=0)
     assert m.predict_proba(np.array([[1.0]]))[0, 0] < 0.5
-    with pytest.raises(TypeError, match="sample_weight is not supported by MSELoss"):
-        Sequential([Dense(1, 1)]).fit(X, y, loss="mse", sample_weight=w, verbose=0)
+    # Regression: same input, targets 0 (weight 1) and 5 (weight 0): the fit must ignore the 5s.
+    reg = Sequential([Dense(1, 1)], seed=0)
+    reg.fit(np.ones((20, 1)), y * 5.0, loss="mse", optimizer=Adam(0.1), epochs=300,
+            sample_weight=w, verbose=0)
+    assert abs(reg.predict(np.array([[1.0]]))[0, 0]) < 0.1
 
 
 def test_float64_model_keeps_float64():
