@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from . import __version__
+from .projects.cli import register as register_example
 
 
 class UsageError(Exception):
@@ -34,6 +35,7 @@ def build_parser():
     p = sub.add_parser("tour", help="run the classic networks and print a table of results")
     p.add_argument("--quick", action="store_true", help="shorter settings where available")
     p.set_defaults(func=cmd_tour)
+    register_example(sub)
     return parser
 
 
