@@ -25,7 +25,8 @@ import scipy.sparse as sp
 __all__ = ["BagOfWords", "polarity_ratios", "tokenize"]
 
 _TAG = re.compile(r"<[^>]{0,40}>")
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Runs of letters or digits in any script ("cliché" stays whole), with one inner apostrophe.
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
 def tokenize(text, lowercase=True):

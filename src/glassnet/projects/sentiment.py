@@ -133,7 +133,7 @@ def _stage(name, bow, texts, labels, n_test, train, verbose, show_words=None):
         if verbose:
             for w, near in row["similar"].items():
                 print(f"    closest to {w!r} ({show_words}): "
-                      + ", ".join(f"{u} {s:.3g}" for u, s in near))
+                      + ", ".join(f"{u} {s:.3f}" for u, s in near))
     return row
 
 
