@@ -7,10 +7,12 @@
    matrix, so ``Dense`` computes x @ W and x.T @ g from each review's words only.
 2. **Noise reduction.** The same network on a vocabulary cut by ``min_count`` and by the
    polarity filter (|log((pos + 1) / (neg + 1))| >= cutoff): fewer inputs, faster steps.
-3. **glassnet's best** on the standard 25,000 / 25,000 split: TF-IDF bag of words, a 16-unit
-   ReLU layer, a sigmoid output with cross-entropy, Adam on mini-batches of 128, three epochs.
+3. **glassnet's best** on the standard 25,000 / 25,000 split: TF-IDF over the 40,000 most
+   frequent words and word pairs, an 8-unit ReLU layer, a sigmoid output with cross-entropy,
+   Adam on mini-batches of 256, three epochs.
 
-Reviews per second count training only (vectorizing is timed and reported apart). The course's
+Reviews per second count training only (vectorizing is timed and reported apart), by the wall
+clock and by the process's CPU time: on a busy machine the second is the fairer figure. The course's
 ``reviews.txt`` is the IMDB training set with labels alternating positive/negative (its
 ``labels.txt``); stages 1-2 rebuild that order by interleaving the positive and negative training
 reviews, so they see the course's label sequence, though not its exact review order.
@@ -57,29 +59,28 @@ def course_network(n_words, hidden=10, seed=1):
 
 
 def train_course_network(X, y, lr=0.1, seed=1):
-    """One pass of SGD, one review at a time, in order; returns (model, reviews per second)."""
+    """One pass of SGD, one review at a time, in order; returns the model."""
     model = course_network(X.shape[1], seed=seed)
-    t0 = time.perf_counter()
     with warnings.catch_warnings():
         # The zero first layer would trip the symmetry warning, but the random second layer
         # sends each hidden unit a different gradient, as in the course.
         warnings.filterwarnings("ignore", message="hidden Dense layer")
         model.fit(X, y, loss=SSELoss(), optimizer=SGD(lr=lr), epochs=1, batch_size=1,
                   shuffle=False, verbose=0)
-    return model, X.shape[0] / (time.perf_counter() - t0)
+    return model
 
 
-def best_network(n_words, hidden=16, seed=0):
-    """n_words -> 16 ReLU -> sigmoid."""
+def best_network(n_words, hidden=8, seed=0):
+    """n_words -> 8 ReLU -> sigmoid (16 units gain nothing measurable and cost twice as much:
+    every Adam step updates all n_words x hidden weights)."""
     return Sequential([Dense(n_words, hidden), ReLU(), Dense(hidden, 1), Sigmoid()], seed=seed)
 
 
-def train_best_network(X, y, epochs=3, batch_size=128, lr=1e-3, seed=0):
+def train_best_network(X, y, epochs=3, batch_size=256, lr=2e-3, seed=0):
     """Adam on cross-entropy; returns (model, reviews per second over all epochs)."""
     model = best_network(X.shape[1], seed=seed)
-    t0 = time.perf_counter()
     model.fit(X, y, optimizer=Adam(lr=lr), epochs=epochs, batch_size=batch_size, verbose=0)
-    return model, X.shape[0] * epochs / (time.perf_counter() - t0)
+    return model
 
 
 def similar_words(model, bow, word, k=8, metric="cosine", min_count=50):
@@ -113,20 +114,24 @@ def _accuracy(model, X, y):
     return float(np.mean(model.predict_classes(X) == y))
 
 
-def _stage(name, bow, texts, labels, n_test, train, verbose, show_words=None):
+def _stage(name, bow, texts, labels, n_test, train, epochs, verbose, show_words=None):
     t0 = time.perf_counter()
     y_fit = labels[:-n_test] if bow.polarity_cutoff is not None else None
     X = bow.fit_transform(texts[:-n_test], y_fit)
     X_test = bow.transform(texts[-n_test:])
     vec_s = time.perf_counter() - t0
-    model, speed = train(X, labels[:-n_test])
+    wall, cpu = time.perf_counter(), time.process_time()
+    model = train(X, labels[:-n_test])
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     acc = _accuracy(model, X_test, labels[-n_test:])
+    seen = X.shape[0] * epochs
     row = {"stage": name, "words": len(bow), "train": X.shape[0], "test": n_test,
-           "accuracy": acc, "reviews_per_s": speed, "vectorize_s": vec_s}
+           "accuracy": acc, "reviews_per_s": seen / wall, "reviews_per_cpu_s": seen / cpu,
+           "vectorize_s": vec_s}
     if verbose:
         print(f"  {name}: {len(bow):,} words, {X.shape[0]:,} train / {n_test:,} test reviews: "
-              f"accuracy {acc:.1%}, training {speed:,.0f} reviews/s "
-              f"(vectorizing {vec_s:.1f} s)")
+              f"accuracy {acc:.1%}, training {seen / wall:,.0f} reviews/s "
+              f"({seen / cpu:,.0f} per CPU-second; vectorizing {vec_s:.1f} s)")
     if show_words:
         row["similar"] = {w: similar_words(model, bow, w, metric=show_words)
                           for w in ("excellent", "terrible") if w in bow.vocabulary_}
@@ -140,21 +145,20 @@ def _stage(name, bow, texts, labels, n_test, train, verbose, show_words=None):
 def run(quick=False, verbose=True, n_course=None):
     """All three stages; returns the tour row (the best network's result) with every stage in
     ``row["stages"]``. ``quick`` runs stages 1-2 on the first 6,000 course-ordered reviews
-    (1,000 held out) and stage 3 with unigrams over two epochs."""
+    (1,000 held out) and stage 3 on single words only (no word pairs)."""
     if verbose:
         print(TITLE)
     n_course = n_course or (6000 if quick else 25_000)
     texts, labels = course_reviews(n_course)
-    course_train = lambda X, y: train_course_network(X, y)  # noqa: E731
     stages = [
         _stage("1. course network (binary, all words)", BagOfWords("binary"), texts, labels,
-               1000, course_train, verbose),
+               1000, train_course_network, 1, verbose),
         _stage("2a. noise reduction (min_count 20, cutoff 0.05)",
                BagOfWords("binary", min_count=20, polarity_cutoff=0.05), texts, labels, 1000,
-               course_train, verbose, show_words="dot"),
+               train_course_network, 1, verbose, show_words="dot"),
         _stage("2b. aggressive cutoff (min_count 20, cutoff 0.8)",
                BagOfWords("binary", min_count=20, polarity_cutoff=0.8), texts, labels, 1000,
-               course_train, verbose),
+               train_course_network, 1, verbose),
     ]
     train_df, test_df = load_imdb("train"), load_imdb("test")
     texts = train_df["text"].tolist() + test_df["text"].tolist()
@@ -162,13 +166,14 @@ def run(quick=False, verbose=True, n_course=None):
                    (test_df["label"] == "positive").to_numpy(np.int64)]
     bow = BagOfWords("tfidf", min_count=5) if quick else BagOfWords(
         "tfidf", min_count=5, ngram=2, max_features=40_000)
-    epochs = 2 if quick else 3
-    stages.append(_stage(f"3. glassnet best (tfidf{'' if quick else ' 1-2 grams'}, "
-                         f"16 ReLU, Adam, {epochs} epochs, 25k/25k)", bow, texts, labels,
+    epochs = 3
+    stages.append(_stage(f"3. glassnet best (tfidf {'words' if quick else 'words + pairs'}, "
+                         f"8 ReLU, Adam, {epochs} epochs, 25k/25k)", bow, texts, labels,
                          len(test_df), lambda X, y: train_best_network(X, y, epochs=epochs),
-                         verbose, show_words="cosine"))
+                         epochs, verbose, show_words="cosine"))
     best = stages[-1]
     return {"project": "Sentiment (IMDB 25k/25k)", "metric": "test accuracy, reviews/s",
-            "result": f"{best['accuracy']:.1%}, {best['reviews_per_s']:,.0f}/s",
+            "result": f"{best['accuracy']:.1%}, {best['reviews_per_s']:,.0f}/s "
+                      f"({best['reviews_per_cpu_s']:,.0f}/CPU-s)",
             "reference": ">= 88%, >= 20,000/s", "stages": stages,
             "passed": best["accuracy"] >= BASELINE and best["reviews_per_s"] >= 20_000}
