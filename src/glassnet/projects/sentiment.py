@@ -114,7 +114,7 @@ def _accuracy(model, X, y):
     return float(np.mean(model.predict_classes(X) == y))
 
 
-def _stage(name, bow, texts, labels, n_test, train, epochs, verbose, show_words=None):
+def _stage(name, bow, texts, labels, n_test, train, epochs, verbose, show_words=()):
     t0 = time.perf_counter()
     y_fit = labels[:-n_test] if bow.polarity_cutoff is not None else None
     X = bow.fit_transform(texts[:-n_test], y_fit)
@@ -132,12 +132,15 @@ def _stage(name, bow, texts, labels, n_test, train, epochs, verbose, show_words=
         print(f"  {name}: {len(bow):,} words, {X.shape[0]:,} train / {n_test:,} test reviews: "
               f"accuracy {acc:.1%}, training {seen / wall:,.0f} reviews/s "
               f"({seen / cpu:,.0f} per CPU-second; vectorizing {vec_s:.1f} s)")
-    if show_words:
-        row["similar"] = {w: similar_words(model, bow, w, metric=show_words)
-                          for w in ("excellent", "terrible") if w in bow.vocabulary_}
-        if verbose:
-            for w, near in row["similar"].items():
-                print(f"    closest to {w!r} ({show_words}): "
+    row["similar"] = {}
+    for metric in show_words:
+        for w in ("excellent", "terrible"):
+            if w not in bow.vocabulary_:
+                continue
+            near = row["similar"][f"{w} ({metric})"] = similar_words(model, bow, w,
+                                                                      metric=metric)
+            if verbose:
+                print(f"    closest to {w!r} by {metric}: "
                       + ", ".join(f"{u} {s:.3f}" for u, s in near))
     return row
 
@@ -155,7 +158,7 @@ def run(quick=False, verbose=True, n_course=None):
                1000, train_course_network, 1, verbose),
         _stage("2a. noise reduction (min_count 20, cutoff 0.05)",
                BagOfWords("binary", min_count=20, polarity_cutoff=0.05), texts, labels, 1000,
-               train_course_network, 1, verbose, show_words="dot"),
+               train_course_network, 1, verbose, show_words=("dot",)),
         _stage("2b. aggressive cutoff (min_count 20, cutoff 0.8)",
                BagOfWords("binary", min_count=20, polarity_cutoff=0.8), texts, labels, 1000,
                train_course_network, 1, verbose),
@@ -170,7 +173,7 @@ def run(quick=False, verbose=True, n_course=None):
     stages.append(_stage(f"3. glassnet best (tfidf {'words' if quick else 'words + pairs'}, "
                          f"8 ReLU, Adam, {epochs} epochs, 25k/25k)", bow, texts, labels,
                          len(test_df), lambda X, y: train_best_network(X, y, epochs=epochs),
-                         epochs, verbose, show_words="cosine"))
+                         epochs, verbose, show_words=("cosine", "dot")))
     best = stages[-1]
     return {"project": "Sentiment (IMDB 25k/25k)", "metric": "test accuracy, reviews/s",
             "result": f"{best['accuracy']:.1%}, {best['reviews_per_s']:,.0f}/s "
