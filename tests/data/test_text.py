@@ -191,3 +191,20 @@ def test_training_on_csr_matches_training_on_dense():
         models.append(m)
     for a, b in zip(models[0].parameters(), models[1].parameters()):
         np.testing.assert_allclose(a[0], b[0], rtol=1e-10)
+
+
+def test_state_round_trip_through_json_transforms_identically():
+    import json
+
+    for values in ("binary", "count", "tfidf"):
+        bow = BagOfWords(values, ngram=2, min_count=1).fit(TEXTS)
+        again = BagOfWords.from_dict(json.loads(json.dumps(bow.to_dict())))
+        new = ["great plot, dull film", "never seen words"]
+        assert (bow.transform(new) != again.transform(new)).nnz == 0
+        assert again.words_ == bow.words_
+    state = BagOfWords().fit(TEXTS).to_dict()
+    state["counts"] = state["counts"][:-1]
+    with pytest.raises(ValueError, match="inconsistent"):
+        BagOfWords.from_dict(state)
+    with pytest.raises(ValueError, match="not a BagOfWords state"):
+        BagOfWords.from_dict({"words": []})

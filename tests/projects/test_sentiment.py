@@ -6,6 +6,7 @@ import pytest
 
 from glassnet.data import BagOfWords
 from glassnet.datasets.imdb import load_imdb
+from glassnet.io import load_model, save_model
 from glassnet.projects import sentiment
 
 
@@ -32,7 +33,7 @@ def test_course_network_learns_one_review_at_a_time(course):
     assert len(near) == 5 and "excellent" not in [w for w, _ in near]
 
 
-def test_best_network_and_word_neighbours():
+def test_best_network_and_word_neighbours(tmp_path):
     train, test = load_imdb("train"), load_imdb("test")
     pick = np.r_[0:2000, 12_500:14_500]  # 2,000 positive and 2,000 negative reviews each
     bow = BagOfWords("tfidf", min_count=3)
@@ -49,3 +50,10 @@ def test_best_network_and_word_neighbours():
         assert sign * np.mean([ratios[w] for w, _ in near]) > 0.3, near
     with pytest.raises(ValueError, match="vocabulary"):
         sentiment.similar_words(model, bow, "qwertyuiop")
+    # The model and its vectorizer travel in one file and predict raw text identically.
+    path = save_model(model, tmp_path / "sentiment.npz", extra={"bow": bow.to_dict()})
+    loaded, extra = load_model(path, return_extra=True)
+    raw = test["text"].iloc[:50].tolist()
+    np.testing.assert_array_equal(
+        loaded.predict(BagOfWords.from_dict(extra["bow"]).transform(raw)),
+        model.predict(bow.transform(raw)))

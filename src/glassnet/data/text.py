@@ -243,6 +243,35 @@ class BagOfWords:
         self._check_fitted()
         return len(self.words_)
 
+    def to_dict(self):
+        """The fitted vectorizer as JSON-able values (for a model file's ``extra``): its
+        configuration, the words in column order, and the idf weights for "tfidf"."""
+        self._check_fitted()
+        state = {"config": self.get_config(), "words": list(self.words_),
+                 "counts": self.counts_.tolist()}
+        if self.values == "tfidf":
+            state["idf"] = self.idf_.astype(np.float64).tolist()
+        return state
+
+    @classmethod
+    def from_dict(cls, state):
+        """Rebuild a fitted vectorizer from ``to_dict()``; it transforms texts identically."""
+        try:
+            bow = cls(**state["config"])
+            words, counts = list(state["words"]), np.asarray(state["counts"], dtype=np.int64)
+            idf = np.asarray(state["idf"], dtype=bow.dtype) if bow.values == "tfidf" else None
+        except (KeyError, TypeError) as e:
+            raise ValueError(f"not a BagOfWords state: {e}") from None
+        if len(set(words)) != len(words) or counts.shape != (len(words),) or (
+                idf is not None and idf.shape != (len(words),)):
+            raise ValueError("BagOfWords state is inconsistent: words, counts and idf differ "
+                             "in length or repeat a word")
+        bow.words_, bow.counts_ = words, counts
+        bow.vocabulary_ = {w: i for i, w in enumerate(words)}
+        if idf is not None:
+            bow.idf_ = idf
+        return bow
+
     def get_config(self):
         """Constructor arguments as JSON-able values."""
         return {"values": self.values, "min_count": self.min_count,
