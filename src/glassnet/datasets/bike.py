@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from importlib import resources
 
-import pandas as pd
-
 __all__ = ["BIKE_COLUMNS", "load_bike_sharing"]
 
 BIKE_COLUMNS = ("instant", "dteday", "season", "yr", "mnth", "hr", "holiday", "weekday",
@@ -26,6 +24,8 @@ def load_bike_sharing():
     ``hum`` and ``windspeed`` are already scaled to [0, 1], ``cnt = casual + registered`` is the
     number of rentals in that hour.
     """
+    import pandas as pd  # imported here so `import glassnet.datasets` stays light
+
     ref = resources.files("glassnet.datasets") / "files" / "bike_sharing_hour.csv.gz"
     with resources.as_file(ref) as path:
         df = pd.read_csv(path)

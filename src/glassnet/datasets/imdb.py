@@ -26,8 +26,6 @@ import tarfile
 import urllib.request
 from pathlib import Path
 
-import pandas as pd
-
 __all__ = ["IMDB_SHA256", "IMDB_URL", "cache_dir", "download", "load_imdb", "sha256_file"]
 
 IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
@@ -141,6 +139,8 @@ def _convert_archive(archive, folder):
 
 
 def _read_tsv(path):
+    import pandas as pd  # imported here so `import glassnet.datasets` stays light
+
     df = pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, keep_default_na=False,
                      dtype={"label": str, "rating": "int64", "text": str})
     if list(df.columns) != ["label", "rating", "text"] or not df["label"].isin(
