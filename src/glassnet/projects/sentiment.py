@@ -4,8 +4,8 @@
    hidden units (no activation, no biases; the first layer starts at zero and the second at
    N(0, 1), as in the course), a sigmoid output, half squared error, SGD with learning rate 0.1
    on one review at a time, one pass over the first 24,000 training reviews, scored on the last
-   1,000. The input is a CSR
-   matrix, so ``Dense`` computes x @ W and x.T @ g from each review's words only.
+   1,000. The input is a CSR matrix, so ``Dense`` computes x @ W and x.T @ g from each
+   review's words only.
 2. **Noise reduction.** The same network (learning rate 0.01, as the course) on a vocabulary
    cut to words seen more than 20 times and by the polarity filter
    (|log((pos + 1) / (neg + 1))| >= cutoff): fewer inputs, faster steps.
@@ -14,10 +14,11 @@
    Adam on mini-batches of 256, three epochs.
 
 Reviews per second count training only (vectorizing is timed and reported apart), by the wall
-clock and by the process's CPU time: on a busy machine the second is the fairer figure. The course's
-``reviews.txt`` is the IMDB training set with labels alternating positive/negative (its
-``labels.txt``); stages 1-2 rebuild that order by interleaving the positive and negative training
-reviews, so they see the course's label sequence, though not its exact review order.
+clock and by the process's CPU time: on a busy machine the second is the fairer figure.
+
+The course's ``reviews.txt`` is the IMDB training set with labels alternating positive/negative
+(its ``labels.txt``); stages 1-2 rebuild that order by interleaving the positive and negative
+training reviews, so they see the course's label sequence, though not its exact review order.
 """
 
 from __future__ import annotations
