@@ -100,6 +100,17 @@ def test_polarity_ratios_and_filter():
         bow.words_
 
 
+def test_word_pairs_match_sklearn_ngram_range():
+    bow = BagOfWords("count", ngram=2).fit(TEXTS)
+    cv = CountVectorizer(vocabulary=bow.vocabulary_, tokenizer=tokenize, lowercase=False,
+                         token_pattern=None, ngram_range=(1, 2))
+    new = [*TEXTS, "dull plot, great film"]
+    np.testing.assert_array_equal(bow.transform(new).toarray(), cv.transform(new).toarray())
+    auto = CountVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,
+                           ngram_range=(1, 2)).fit(TEXTS)
+    assert set(bow.words_) == set(auto.vocabulary_)
+
+
 def test_ngrams_and_max_features():
     bow = BagOfWords("count", ngram=2).fit(["not good at all", "not good"])
     assert bow.words_[:2] == ["good", "not"] and "not good" in bow.vocabulary_
