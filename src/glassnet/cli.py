@@ -38,9 +38,11 @@ def build_parser():
     # `glassnet --help` does not pay for pandas or matplotlib.
     from .classic.cli import register as register_lessons  # lesson
     from .commands.train import register as register_train  # train, evaluate, predict, info
+    from .projects.cli import register as register_example  # example
 
     register_lessons(sub)
     register_train(sub)
+    register_example(sub)
     return parser
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from .datasets import make_spirals, make_xor
 from .nn import SGD, Adam, Callback, Dense, Sequential, Sigmoid, SSELoss, Tanh, initializers
 from .nn.metrics import accuracy
+from .projects import tour_entries
 
 
 def xor_network(seed=0, epochs=1000, verbose=True):
@@ -78,7 +79,7 @@ def spiral_classifier(seed=0, epochs=300, verbose=True):
             "result": f"{acc:.3f}", "reference": ">= 0.95"}
 
 
-TOUR = [xor_network, classic_341, spiral_classifier]
+TOUR = [xor_network, classic_341, spiral_classifier, *tour_entries()]
 
 
 def run_tour(quick=False):

@@ -1,4 +1,5 @@
-"""The data path: read a CSV, infer column roles, split, and preprocess with one fitted object.
+"""The data path: read a CSV, infer column roles, split, preprocess with one fitted object, and
+turn raw text into bag-of-words features.
 
 ::
 
@@ -15,8 +16,10 @@ from .columns import UnseenCategoryWarning
 from .preprocessing import TabularPreprocessor
 from .split import split_indices, time_split, train_val_test_split
 from .tabular import ROLES, infer_role, infer_roles, infer_task, read_csv
+from .text import BagOfWords, polarity_ratios, tokenize
 
 __all__ = [
-    "ROLES", "TabularPreprocessor", "UnseenCategoryWarning", "infer_role", "infer_roles",
-    "infer_task", "read_csv", "split_indices", "time_split", "train_val_test_split",
+    "ROLES", "BagOfWords", "TabularPreprocessor", "UnseenCategoryWarning", "infer_role",
+    "infer_roles", "infer_task", "polarity_ratios", "read_csv", "split_indices", "time_split",
+    "tokenize", "train_val_test_split",
 ]

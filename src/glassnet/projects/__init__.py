@@ -1,0 +1,56 @@
+"""The worked projects: each module has ``NAME``, ``TITLE`` and ``run(quick=False, verbose=True)``
+returning one tour row ``{"project", "metric", "result", "reference", ...}``.
+
+The registry maps a project's command-line name to its module, imported only when used, so
+``glassnet example --list`` and the tour stay cheap to start.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__all__ = ["PROJECTS", "available", "get", "run", "tour_entries"]
+
+# name -> (module, one-line description)
+PROJECTS = {
+    "bike-sharing": ("glassnet.projects.bike",
+                     "predict hourly bike rentals (UCI); course bar train < 0.09, val < 0.18"),
+    "sentiment": ("glassnet.projects.sentiment",
+                  "IMDB reviews: the course's network, noise reduction, then 25k/25k at >= 88%"),
+    "nine-step": ("glassnet.projects.nine_step",
+                  "the 9-step regressor: a, b -> a + b, a - b, |a - b|"),
+    "student-admissions": ("glassnet.classic.admissions",
+                           "UCLA graduate admissions: logistic network on gre, gpa, rank"),
+}
+
+
+def available():
+    """{name: one-line description} of every project."""
+    return {name: desc for name, (_, desc) in PROJECTS.items()}
+
+
+def get(name):
+    """The module of project ``name``; ``ValueError`` listing the choices for an unknown one."""
+    if name not in PROJECTS:
+        raise ValueError(f"unknown project {name!r}; choose one of {', '.join(PROJECTS)}")
+    return importlib.import_module(PROJECTS[name][0])
+
+
+def run(name, **kwargs):
+    """Run project ``name`` (keyword arguments go to its ``run``) and return its row."""
+    return get(name).run(**kwargs)
+
+
+def _tour_entry(name):
+    def entry(quick=True, verbose=True):
+        # The tour always takes the quick settings: `make demo` must finish in well under
+        # two minutes, and `glassnet example NAME` is there for the full runs.
+        return get(name).run(quick=True, verbose=verbose)
+
+    entry.__name__ = entry.__qualname__ = name.replace("-", "_")
+    return entry
+
+
+def tour_entries(names=("student-admissions", "bike-sharing", "sentiment", "nine-step")):
+    """Tour functions (quick settings) for the given projects."""
+    return [_tour_entry(n) for n in names]
