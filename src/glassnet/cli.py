@@ -34,7 +34,8 @@ def build_parser():
     p = sub.add_parser("tour", help="run the classic networks and print a table of results")
     p.add_argument("--quick", action="store_true", help="shorter settings where available")
     p.set_defaults(func=cmd_tour)
-    from .tune.cli import register as register_search; register_search(sub)  # noqa: E702
+    from .tune.cli import register as register_search
+    register_search(sub)
     return parser
 
 

@@ -60,7 +60,7 @@ def _split(n, test_size, seed):
     if not 0 <= test_size < 1:
         raise ValueError(f"--test-size must be in [0, 1), got {test_size}")
     order = np.random.default_rng(seed).permutation(n)
-    n_test = int(round(n * test_size))
+    n_test = round(n * test_size)
     return order[n_test:], order[:n_test]
 
 

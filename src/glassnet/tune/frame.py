@@ -14,7 +14,7 @@ import pandas as pd
 
 from .objective import ArrayPreparer
 
-MAX_LEVELS = 50  # a string column with more distinct values is an identifier or text, not a category
+MAX_LEVELS = 50  # more distinct strings than this: an identifier or text, not a category
 MAX_CLASSES = 20
 
 

@@ -231,7 +231,7 @@ class Objective:
                 if trial.should_prune():
                     trial.set_user_attr("stopped", f"pruned after fold {k + 1}")
                     raise optuna.TrialPruned(f"pruned after fold {k + 1}")
-        trial.set_user_attr("epochs", int(round(np.mean(epochs))))
+        trial.set_user_attr("epochs", round(float(np.mean(epochs))))
         trial.set_user_attr("hidden", list(config.hidden))
         value = float(np.mean(values))
         if not math.isfinite(value):

@@ -1,4 +1,4 @@
-"""``search``: run a study to ``n_trials`` finished trials, in this process or in ``jobs`` processes.
+"""``search``: run a study to ``n_trials`` finished trials, here or in ``jobs`` processes.
 
 Everything a user can get wrong (space, metric, data, storage, a study created with other
 settings) is checked before the first trial, so a bad call leaves an existing study untouched.

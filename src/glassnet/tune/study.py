@@ -123,11 +123,11 @@ def _draw(rng, dist):
         if dist.log:
             return float(np.exp(rng.uniform(np.log(low), np.log(high))))
         if dist.step:
-            k = int(rng.integers(int(round((high - low) / dist.step)) + 1))
+            k = int(rng.integers(round((high - low) / dist.step) + 1))
             return float(low + k * dist.step)
         return float(rng.uniform(low, high))
     if dist.log:  # integer, log-uniform as Optuna does: uniform in [log(low-0.5), log(high+0.5)]
-        v = int(round(np.exp(rng.uniform(np.log(low - 0.5), np.log(high + 0.5)))))
+        v = round(float(np.exp(rng.uniform(np.log(low - 0.5), np.log(high + 0.5)))))
         return int(min(max(v, low), high))
     return int(low + dist.step * int(rng.integers((high - low) // dist.step + 1)))
 
