@@ -6,8 +6,8 @@ in another process or on another machine, runs the same loop:
 
 1. fail trials whose worker died (no heartbeat for ``grace`` seconds),
 2. count finished trials (COMPLETE or PRUNED) and trials still running elsewhere,
-3. stop when ``finished >= n_trials``; wait when the running ones would reach it; otherwise run
-   one trial.
+3. stop when ``finished >= n_trials`` and nothing runs; wait while the running ones would reach
+   it (a dead worker's trial is failed after the grace period); otherwise run one trial.
 
 So ``n_trials`` is the size of the whole study, not of one run: a resumed run only makes up the
 difference, and a killed worker's unfinished trial is marked FAIL (never counted) and redone.
@@ -59,10 +59,13 @@ def open_storage(url, heartbeat=5):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # heartbeat is "experimental" in Optuna
-            return optuna.storages.RDBStorage(
+            storage = optuna.storages.RDBStorage(
                 str(url), engine_kwargs=engine_kwargs, heartbeat_interval=heartbeat,
                 grace_period=3 * heartbeat,
             )
+        if str(url).startswith("sqlite"):
+            _fast_sqlite(storage)
+        return storage
     except ImportError:
         raise ValueError(f"cannot open storage {redact(given)}: its database driver is not "
                          "installed (for PostgreSQL: pip install psycopg2-binary)") from None
@@ -70,6 +73,24 @@ def open_storage(url, heartbeat=5):
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         first = re.sub(r"^\([^)]*\)\s*", "", first)
         raise ValueError(f"cannot open storage {redact(given)}: {first}") from None
+
+
+def _sqlite_pragmas(dbapi_connection, record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _fast_sqlite(storage):
+    """Write-ahead log, and no fsync per commit: a trial reports every epoch, and with the
+    default journal each report costs an fsync (~20 ms here, ~1.5 ms in WAL). WAL lets readers
+    and one writer work at once, which parallel workers on one machine need; a power cut may
+    lose the last commits, never corrupt the file (SQLite's guarantee for synchronous=NORMAL)."""
+    import sqlalchemy
+
+    sqlalchemy.event.listen(storage.engine, "connect", _sqlite_pragmas)
+    storage.engine.dispose()  # pooled connections predate the listener
 
 
 def _postgres_driver(url):
@@ -236,10 +257,12 @@ def run_worker(study, objective, n_trials, on_trial=None, poll=1.0, parent=None)
             warnings.simplefilter("ignore")
             optuna.storages.fail_stale_trials(study)
         finished, running, _ = count_trials(study)
-        if finished >= n_trials:
+        if finished >= n_trials and not running:
             return
         if finished + running >= n_trials:
-            time.sleep(poll)  # others are finishing the last trials (or will be found dead)
+            # Others are finishing the last trials, or died and will be failed after the grace
+            # period; either way the study is complete only when none is left RUNNING.
+            time.sleep(poll)
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
