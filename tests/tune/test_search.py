@@ -66,7 +66,7 @@ def test_small_search_end_to_end(tmp_path):
                                                "param_importances.png"], notes
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in figures)
 
-    model, prep, test = retrain_best(study, job, tmp_path / "m.npz", X[160:], y[160:])
+    _, prep, test = retrain_best(study, job, tmp_path / "m.npz", X[160:], y[160:])
     loaded, extra = load_model(tmp_path / "m.npz", return_extra=True)
     assert isinstance(loaded, Sequential)
     assert extra["preprocessing"]["y_mean"] == pytest.approx(y[:160].mean())

@@ -86,6 +86,13 @@ def _worker_main(job, index):
 
 def _child(job, index):
     try:
+        # One BLAS thread per worker: J workers already fill J cores.
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        pass
+    try:
         _worker_main(job, index)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -57,12 +57,21 @@ def open_storage(url, heartbeat=5):
     else:
         engine_kwargs = {"pool_pre_ping": True}
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # heartbeat is "experimental" in Optuna
-            storage = optuna.storages.RDBStorage(
-                str(url), engine_kwargs=engine_kwargs, heartbeat_interval=heartbeat,
-                grace_period=3 * heartbeat,
-            )
+        for attempt in range(5):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # heartbeat is "experimental" in Optuna
+                    storage = optuna.storages.RDBStorage(
+                        str(url), engine_kwargs=engine_kwargs, heartbeat_interval=heartbeat,
+                        grace_period=3 * heartbeat,
+                    )
+                break
+            except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError):
+                # Workers starting together on an empty database race to create Optuna's
+                # tables; the loser sees "already exists" and only has to try again.
+                if attempt == 4:
+                    raise
+                time.sleep(0.5 + attempt)
         if str(url).startswith("sqlite"):
             _fast_sqlite(storage)
         return storage
