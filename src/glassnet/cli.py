@@ -34,6 +34,8 @@ def build_parser():
     p = sub.add_parser("tour", help="run the classic networks and print a table of results")
     p.add_argument("--quick", action="store_true", help="shorter settings where available")
     p.set_defaults(func=cmd_tour)
+    from .commands.train import register as register_train  # train, evaluate, predict, info
+    register_train(sub)
     from .tune.cli import register as register_search
     register_search(sub)
     return parser
@@ -47,7 +49,7 @@ def main(argv=None):
         return 2
     try:
         return args.func(args) or 0
-    except (UsageError, ValueError, TypeError, FileNotFoundError, KeyboardInterrupt) as e:
+    except (UsageError, ValueError, TypeError, OSError, KeyboardInterrupt) as e:
         if args.verbose:
             raise
         if isinstance(e, KeyboardInterrupt):

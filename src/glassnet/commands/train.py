@@ -1,0 +1,342 @@
+"""``glassnet train``, ``evaluate``, ``predict`` and ``info``: a CSV in, a trained model out.
+
+Training flags mirror ``glassnet.config.TrainConfig``; ``--config run.toml`` supplies the same
+settings from a file and any flag given on the command line overrides it. Every run writes the
+settings it used to ``OUT/run.toml``, so ``glassnet train DATA --target Y --config OUT/run.toml``
+repeats it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..cli import UsageError
+
+# Flags that map one-to-one onto TrainConfig fields (dest -> field).
+_CONFIG_FLAGS = ("task", "hidden", "activation", "optimizer", "lr", "momentum", "epochs",
+                 "batch_size", "l1", "l2", "dropout", "patience", "validation_split", "seed",
+                 "dtype", "standardize_target")
+
+
+def _batch_size(text):
+    if text.lower() in ("full", "none"):
+        return "full"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive integer or 'full', got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"batch size must be >= 1, got {value}")
+    return value
+
+
+def _size(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a fraction or a row count, got {text!r}") from None
+    return int(value) if value >= 1 else value
+
+
+def _role(text):
+    column, sep, role = text.rpartition("=")
+    if not sep or not column:
+        raise argparse.ArgumentTypeError(f"expected COLUMN=ROLE, got {text!r}")
+    return column, role
+
+
+def register(subparsers):
+    """Add the train, evaluate, predict and info subcommands."""
+    p = subparsers.add_parser(
+        "train", help="train a network on a CSV file",
+        description="Train a network on DATA.csv to predict --target, and write the model, "
+                    "metrics.json and plots into --out.",
+    )
+    p.add_argument("data", help="CSV file with a header row")
+    p.add_argument("--target", "-t", required=True, help="the column to predict")
+    p.add_argument("--config", metavar="TOML", help="settings file ([train] table); flags win")
+    p.add_argument("--out", "-o", default="glassnet-out", metavar="DIR",
+                   help="output folder (default: glassnet-out)")
+    from ..config import TrainConfig
+
+    default = TrainConfig()
+
+    def shown(name, text):
+        value = getattr(default, name)
+        value = " ".join(map(str, value)) if isinstance(value, list) else value
+        return f"{text} (default: {'full' if value is None else value})"
+
+    g = p.add_argument_group("model and training (defaults: glassnet.config.TrainConfig)")
+    g.add_argument("--task", choices=["auto", "regression", "classification"],
+                   help=shown("task", "auto: classification for strings or few whole-number "
+                                      "labels, else regression"))
+    g.add_argument("--hidden", type=int, nargs="+", metavar="N",
+                   help=shown("hidden", "hidden layer sizes"))
+    g.add_argument("--activation",
+                   help=shown("activation", "relu, tanh, sigmoid, leaky_relu or identity"))
+    g.add_argument("--optimizer",
+                   help=shown("optimizer", "sgd, adam, adamw, rmsprop or adagrad"))
+    g.add_argument("--lr", type=float, help=shown("lr", "learning rate"))
+    g.add_argument("--momentum", type=float, help=shown("momentum", "for sgd and rmsprop"))
+    g.add_argument("--epochs", type=int, help=shown("epochs", "passes over the training rows"))
+    g.add_argument("--batch-size", type=_batch_size,
+                   help=shown("batch_size", "rows per step, or 'full'"))
+    g.add_argument("--l1", type=float, help=shown("l1", "L1 penalty on weights"))
+    g.add_argument("--l2", type=float, help=shown("l2", "L2 penalty on weights"))
+    g.add_argument("--dropout", type=float,
+                   help=shown("dropout", "dropout rate after each hidden layer"))
+    g.add_argument("--patience", type=int,
+                   help=shown("patience", "early stopping: epochs without validation "
+                                          "improvement; 0 turns it off"))
+    g.add_argument("--validation-split", type=float,
+                   help=shown("validation_split", "fraction of the non-test rows used for "
+                                                  "validation"))
+    g.add_argument("--seed", type=int, help=shown("seed", "seeds the split and the network"))
+    g.add_argument("--dtype", choices=["float32", "float64"], help=shown("dtype", ""))
+    g.add_argument("--no-standardize-target", dest="standardize_target", action="store_const",
+                   const=False, help="regression: train on the raw target values")
+    d = p.add_argument_group("data")
+    d.add_argument("--test-size", type=_size, default=0.2,
+                   help="test rows: a fraction or a count (default 0.2)")
+    d.add_argument("--split", choices=["random", "time"], default="random",
+                   help="random (stratified for classification) or time-ordered")
+    d.add_argument("--test-days", type=int, help="time split: the last N days are the test set")
+    d.add_argument("--time-column", help="time split: the column giving each row's time")
+    d.add_argument("--drop", nargs="+", default=[], metavar="COL", help="columns to leave out")
+    d.add_argument("--role", type=_role, action="append", default=[], metavar="COL=ROLE",
+                   help="override a column's role (numeric, categorical, boolean, datetime, "
+                        "text, id)")
+    d.add_argument("--no-plots", dest="plots", action="store_false", help="skip the PNG files")
+    p.set_defaults(func=cmd_train)
+
+    p = subparsers.add_parser("evaluate", help="score a saved model on a labelled CSV")
+    p.add_argument("model", help="model file written by glassnet train")
+    p.add_argument("data", help="CSV with the same columns, including the target")
+    p.add_argument("--json", metavar="PATH", help="also write the metrics as JSON")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = subparsers.add_parser("predict", help="predict the target for the rows of a CSV")
+    p.add_argument("model", help="model file written by glassnet train")
+    p.add_argument("data", help="CSV with the feature columns (a target column is ignored)")
+    p.add_argument("--output", "-o", default="-", metavar="CSV",
+                   help="where to write the predictions (default: standard output)")
+    p.add_argument("--only-predictions", action="store_true",
+                   help="write only the prediction (and probability) columns")
+    p.set_defaults(func=cmd_predict)
+
+    p = subparsers.add_parser("info", help="show a model file's network, data and settings")
+    p.add_argument("model", help="model file")
+    p.set_defaults(func=cmd_info)
+
+
+# -------------------------------------------------------------------- helpers
+def _tidy_warnings():
+    """Warnings as one plain line each ("glassnet: warning: ..."), not Python's source echo."""
+    import warnings
+
+    warnings.formatwarning = lambda message, *args, **kwargs: f"glassnet: warning: {message}\n"
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def config_from_args(args):
+    """The run's ``TrainConfig``: the ``--config`` file (or defaults), then any flags given."""
+    from ..config import TrainConfig
+
+    config = TrainConfig.from_toml(args.config) if args.config else TrainConfig()
+    changes = {}
+    for name in _CONFIG_FLAGS:
+        value = getattr(args, name, None)
+        if value is not None:
+            changes[name] = None if value == "full" else value
+    return config.replace(**changes) if changes else config
+
+
+def _fmt(value):
+    if isinstance(value, float):
+        text = f"{value:.4f}" if abs(value) < 1e4 else f"{value:.6g}"
+        return "0.0000" if text == "-0.0000" else text
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def metrics_table(scores, title, task):
+    """A rich table: one row per metric, one column per part (train, val, test)."""
+    from rich.table import Table
+
+    parts = [name for name in ("train", "val", "test") if name in scores]
+    table = Table(title=title)
+    table.add_column("metric" if task == "classification" else "metric (target units)")
+    for name in parts:
+        table.add_column(name, justify="right")
+    keys = [k for k in scores[parts[0]] if k != "confusion_matrix"]
+    for key in keys:
+        label = "loss (standardized)" if key == "loss" else key
+        table.add_row(label, *[_fmt(scores[name].get(key, "")) for name in parts])
+    return table
+
+
+def _load(path):
+    from ..io import load_bundle
+
+    bundle = load_bundle(path)
+    if bundle.preprocessor is None:
+        raise UsageError(
+            f"{path} holds a network without a fitted data preprocessor; evaluate/predict need "
+            "a model written by `glassnet train`"
+        )
+    return bundle
+
+
+def _read(path):
+    from ..data import read_csv
+
+    return read_csv(path)
+
+
+# -------------------------------------------------------------------- commands
+def cmd_train(args):
+    from ..data.tabular import infer_task
+    from ..nn import DivergenceError
+    from ..train import resolve_task, train_frame
+
+    _tidy_warnings()
+    console = _console()
+    config = config_from_args(args)
+    df = _read(args.data)
+    if args.target not in df.columns:
+        raise UsageError(f"target column {args.target!r} is not in {args.data}; columns: "
+                         f"{', '.join(map(str, df.columns))}")
+    task = resolve_task(df, args.target, config.task)
+    why = (f"auto: {infer_task(df[args.target].dropna(), return_reason=True)[1]}"
+           if config.task == "auto" else "--task")
+    console.print(f"[bold]{args.data}[/]: {len(df):,} rows, {df.shape[1]} columns; "
+                  f"task [bold]{task}[/] ({why})")
+    if args.split == "time" and args.test_days is not None and args.time_column is None:
+        raise UsageError("--test-days needs --time-column")
+    try:
+        result = train_frame(
+            df, args.target, config.replace(task=task), args.out, roles=dict(args.role),
+            drop=args.drop, test_size=args.test_size, split=args.split,
+            test_days=args.test_days, time_column=args.time_column, progress=True,
+            plots=args.plots, source=args.data,
+        )
+    except DivergenceError as e:
+        raise UsageError(str(e)) from e
+    m, prep = result.metrics, result.preprocessor
+    rows = m["rows"]
+    console.print(f"rows: train {rows['train']:,}, validation {rows['val']:,}, "
+                  f"test {rows['test']:,}; {prep.n_features_} input features")
+    console.print("\n".join(prep.summary().splitlines()[1:]), markup=False)
+    for part, columns in m["unseen_categories"].items():
+        shown = "; ".join(f"{col} {v['count']} ({', '.join(v['values'])})"
+                          for col, v in columns.items())
+        console.print(f"{part} rows with categories never seen in training (all-zero "
+                      f"encoded): {shown}", markup=False)
+    stop = (f", best epoch {m['best_epoch']} (early stopping)"
+            if m["best_epoch"] is not None and m["epochs_run"] < config.epochs else "")
+    console.print(f"trained {m['epochs_run']} epochs in {m['train_seconds']:.2f}s{stop}")
+    console.print(metrics_table({k: m[k] for k in ("train", "val", "test") if k in m},
+                                f"{args.target} ({task})", task))
+    base = m["baseline_test"]
+    shown = ", ".join(f"{k} {_fmt(v)}" for k, v in base.items() if k != "rule")
+    console.print(f"baseline on test ({base['rule']}): {shown}", markup=False)
+    run_toml = Path(args.out) / "run.toml"
+    from ..io import atomic_write
+
+    text = config.replace(task=task).to_toml()
+    atomic_write(run_toml, lambda f: f.write(text.encode()))
+    for path in [*result.files.values(), run_toml]:
+        console.print(f"wrote {path}", markup=False)
+    return 0
+
+
+def cmd_evaluate(args):
+    from ..train import evaluate_frame
+
+    _tidy_warnings()
+    bundle = _load(args.model)
+    prep = bundle.preprocessor
+    df = _read(args.data)
+    if prep.target not in df.columns:
+        raise UsageError(f"{args.data} has no column {prep.target!r}, the target this model was "
+                         "trained on; evaluate needs labelled rows (use predict otherwise)")
+    scores, _, _ = evaluate_frame(bundle.model, prep, df)
+    console = _console()
+    console.print(metrics_table({"test": scores}, f"{prep.target} ({prep.task_})", prep.task_))
+    if prep.task_ == "classification":
+        from rich.table import Table
+
+        table = Table(title="confusion matrix (rows: true, columns: predicted)")
+        table.add_column("")
+        for c in prep.classes_:
+            table.add_column(str(c), justify="right")
+        for c, row in zip(prep.classes_, scores["confusion_matrix"]):
+            table.add_row(str(c), *map(str, row))
+        console.print(table)
+    if args.json:
+        from ..io import atomic_write
+
+        text = json.dumps(scores, indent=2) + "\n"
+        atomic_write(args.json, lambda f: f.write(text.encode()))
+        console.print(f"wrote {args.json}", markup=False)
+    return 0
+
+
+def cmd_predict(args):
+    import sys
+
+    import pandas as pd
+
+    from ..train import predict_frame
+
+    _tidy_warnings()
+    bundle = _load(args.model)
+    prep = bundle.preprocessor
+    df = _read(args.data)
+    pred, proba = predict_frame(bundle.model, prep, df)
+    out = pd.DataFrame(index=df.index) if args.only_predictions else df.copy()
+    out[f"predicted_{prep.target}"] = pred
+    if proba is not None:
+        for j, c in enumerate(prep.classes_):
+            out[f"proba_{c}"] = proba[:, j]
+    if args.output == "-":
+        out.to_csv(sys.stdout, index=False)
+    else:
+        from ..io import atomic_write
+
+        text = out.to_csv(index=False)
+        atomic_write(args.output, lambda f: f.write(text.encode()))
+        print(f"wrote {len(out):,} predictions to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_info(args):
+    from ..io import load_bundle
+
+    bundle = load_bundle(args.model)
+    console = _console()
+    meta = bundle.meta
+    console.print(f"[bold]{args.model}[/]: glassnet model file (format "
+                  f"{meta['format_version']}, written by glassnet {meta['glassnet_version']})")
+    console.print(bundle.model.summary(), markup=False)
+    if bundle.preprocessor is not None:
+        console.print("\n[bold]data[/]")
+        console.print(bundle.preprocessor.summary(), markup=False)
+        if bundle.classes is not None:
+            console.print(f"classes: {bundle.classes}", markup=False)
+    if bundle.config is not None:
+        console.print("\n[bold]training configuration[/]")
+        console.print(bundle.config.to_toml().rstrip(), markup=False)
+    test = (bundle.extra.get("metrics") or {}).get("test")
+    if test:
+        shown = ", ".join(f"{k} {_fmt(v)}" for k, v in test.items() if k != "confusion_matrix")
+        console.print(f"\n[bold]test metrics at training time[/]: {shown}")
+    return 0

@@ -1,0 +1,197 @@
+"""The ``glassnet`` command through its real entry point, in a subprocess, on CSV files it has
+never seen: scikit-learn's bundled wine and diabetes data exported to CSV."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_diabetes, load_wine
+
+from glassnet.cli import main
+from glassnet.io import load_bundle
+from glassnet.train import predict_frame
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def glassnet(*args, cwd=None):
+    env = dict(os.environ, PYTHONPATH=str(SRC), COLUMNS="120")
+    return subprocess.run([sys.executable, "-m", "glassnet", *map(str, args)], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def csvs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("csv")
+    wine = load_wine(as_frame=True).frame
+    # Class names as strings, as a user's CSV would have them.
+    wine["target"] = np.array(["barolo", "grignolino", "barbera"])[wine["target"]]
+    wine.rename(columns={"target": "cultivar"}).to_csv(folder / "wine.csv", index=False)
+    load_diabetes(as_frame=True, scaled=False).frame.to_csv(folder / "diabetes.csv", index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def wine_run(csvs):
+    out = csvs / "wine-out"
+    run = glassnet("train", csvs / "wine.csv", "--target", "cultivar", "--hidden", "16",
+                   "--epochs", "150", "--patience", "30", "--out", out)
+    return run, out
+
+
+@pytest.fixture(scope="module")
+def diabetes_run(csvs):
+    out = csvs / "diabetes-out"
+    run = glassnet("train", csvs / "diabetes.csv", "-t", "target", "--hidden", "16", "--lr",
+                   "0.01", "--epochs", "200", "--l2", "0.001", "--out", out)
+    return run, out
+
+
+def test_train_classifier_on_a_csv_it_has_never_seen(wine_run):
+    run, out = wine_run
+    assert run.returncode == 0, run.stderr
+    assert "task classification (auto: the target holds strings)" in run.stdout
+    assert "accuracy" in run.stdout and "baseline on test" in run.stdout
+    for name in ("model.npz", "metrics.json", "learning_curve.png", "confusion_matrix.png",
+                 "run.toml"):
+        assert (out / name).stat().st_size > 0, name
+        assert f"wrote {out / name}" in run.stdout
+    assert (out / "learning_curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["rows"] == {"train": 114, "val": 28, "test": 36}
+    assert metrics["classes"] == ["barbera", "barolo", "grignolino"]
+    # Wine is easy once standardized: a majority guess scores ~0.4, the network >= 0.9.
+    assert metrics["test"]["accuracy"] >= 0.9
+    assert metrics["baseline_test"]["accuracy"] < 0.5
+    assert sum(map(sum, metrics["test"]["confusion_matrix"])) == 36
+    assert "training" in run.stderr  # the progress bar
+
+
+def test_train_regressor_reports_metrics_in_target_units(diabetes_run):
+    run, out = diabetes_run
+    assert run.returncode == 0, run.stderr
+    assert "task regression" in run.stdout
+    for name in ("predicted_vs_actual.png", "residuals.png"):
+        assert (out / name).read_bytes()[:4] == b"\x89PNG"
+    m = json.loads((out / "metrics.json").read_text())
+    # Disease progression spans ~25-346 with std ~77; linear models reach R² ~0.45 on it.
+    assert 0.25 < m["test"]["r2"] < 0.75
+    assert 40 < m["test"]["rmse"] < 70  # in the target's units, not standardized ones
+    assert m["test"]["rmse"] < m["baseline_test"]["rmse"]
+    # "loss" is the MSE the network minimised on the standardized scale; mse is in units²
+    scale = load_bundle(out / "model.npz").preprocessor.target_scale_
+    assert 60 < scale < 90
+    assert m["test"]["mse"] == pytest.approx(m["test"]["loss"] * scale**2, rel=1e-4)
+    assert m["config"]["lr"] == 0.01 and m["config"]["hidden"] == [16]
+
+
+def test_predict_writes_labels_and_probabilities(csvs, wine_run):
+    _, out = wine_run
+    run = glassnet("predict", out / "model.npz", csvs / "wine.csv", "-o", csvs / "pred.csv")
+    assert run.returncode == 0, run.stderr
+    pred = pd.read_csv(csvs / "pred.csv")
+    truth = pd.read_csv(csvs / "wine.csv")
+    assert len(pred) == len(truth)
+    proba = pred[["proba_barbera", "proba_barolo", "proba_grignolino"]].to_numpy()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-5)
+    best = np.array(["barbera", "barolo", "grignolino"])[proba.argmax(axis=1)]
+    np.testing.assert_array_equal(pred["predicted_cultivar"], best)
+    assert (pred["predicted_cultivar"] == truth["cultivar"]).mean() >= 0.9
+    # Feature columns alone (no target) predict the same; standard output by default.
+    features = truth.drop(columns="cultivar")
+    features.to_csv(csvs / "features.csv", index=False)
+    run = glassnet("predict", out / "model.npz", csvs / "features.csv", "--only-predictions")
+    assert run.returncode == 0, run.stderr
+    again = pd.read_csv(pd.io.common.StringIO(run.stdout))
+    assert list(again.columns) == ["predicted_cultivar", "proba_barbera", "proba_barolo",
+                                   "proba_grignolino"]
+    np.testing.assert_array_equal(again["predicted_cultivar"], pred["predicted_cultivar"])
+
+
+def test_evaluate_and_info(csvs, diabetes_run):
+    _, out = diabetes_run
+    run = glassnet("evaluate", out / "model.npz", csvs / "diabetes.csv", "--json",
+                   csvs / "eval.json")
+    assert run.returncode == 0, run.stderr
+    scores = json.loads((csvs / "eval.json").read_text())
+    assert scores["rows"] == 442 and "r2" in run.stdout
+    # evaluate's numbers are the predictions' numbers, in target units
+    bundle = load_bundle(out / "model.npz")
+    data = pd.read_csv(csvs / "diabetes.csv")
+    predicted, _ = predict_frame(bundle.model, bundle.preprocessor, data)
+    rmse = float(np.sqrt(np.mean((data["target"] - predicted) ** 2)))
+    assert scores["rmse"] == pytest.approx(rmse, rel=1e-6)
+    info = glassnet("info", out / "model.npz")
+    assert info.returncode == 0, info.stderr
+    assert "Dense(n_in=10, n_out=16" in info.stdout
+    assert "hidden = [16]" in info.stdout and "lr = 0.01" in info.stdout
+    assert "task: regression" in info.stdout
+
+
+def test_config_file_with_flags_overriding_it(csvs, tmp_path):
+    (tmp_path / "run.toml").write_text('[train]\nhidden = [4]\nepochs = 7\nlr = 0.05\n'
+                                       'patience = 0\n')
+    # in-process: the same main() the entry point runs
+    assert main(["train", str(csvs / "wine.csv"), "-t", "cultivar", "--config",
+                 str(tmp_path / "run.toml"), "--epochs", "3", "--out", str(tmp_path / "o"),
+                 "--no-plots"]) == 0
+    m = json.loads((tmp_path / "o" / "metrics.json").read_text())
+    assert m["config"]["hidden"] == [4] and m["config"]["lr"] == 0.05
+    assert m["config"]["epochs"] == 3 and m["epochs_run"] == 3
+    assert not (tmp_path / "o" / "learning_curve.png").exists()
+    # the written run.toml repeats the run
+    assert "epochs = 3" in (tmp_path / "o" / "run.toml").read_text()
+
+
+def _bad_files(folder):
+    (folder / "one.csv").write_text("a,y\n" + "".join(f"{i},5\n" for i in range(30)))
+    (folder / "junk.csv").write_text(
+        "a,b,y\n" + "".join(f"{i},{'oops' if i == 7 else i * 2},{i % 3}\n" for i in range(40)))
+    (folder / "binary.csv").write_bytes(bytes(range(256)) * 8)
+    (folder / "ragged.csv").write_text("a,b\n1,2\n3,4,5,6\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "{d}/wine.csv", "-t", "colour"], "target column 'colour' is not in"),
+    (["train", "{d}/binary.csv", "-t", "y"], "is not a CSV file"),
+])
+def test_user_errors_are_one_line_with_exit_code_2(csvs, args, message):
+    _bad_files(csvs)
+    run = glassnet(*[a.format(d=csvs) for a in args])
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("glassnet: error: ") and message in last
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "{d}/one.csv", "-t", "y"], "target column 'y' has a single value (5)"),
+    (["train", "{d}/junk.csv", "-t", "y"], "column 'b' is numeric but row 7 holds 'oops'"),
+    (["train", "{d}/ragged.csv", "-t", "b"], "not a well-formed CSV"),
+    (["train", "{d}/wine.csv", "-t", "cultivar", "--lr", "-1"], "lr must be > 0"),
+    (["train", "{d}/wine.csv", "-t", "cultivar", "--config", "{d}/nope.toml"],
+     "config file not found"),
+    (["predict", "{d}/diabetes-out/model.npz", "{d}/wine.csv"], "lacks columns the model"),
+    (["evaluate", "{d}/wine-out/model.npz", "{d}/diabetes.csv"], "no column 'cultivar'"),
+    (["evaluate", "{d}/wine-out/model.npz", "{d}/missing.csv"], "data file not found"),
+    (["train", "{d}/missing.csv", "-t", "y"], "data file not found"),
+    (["info", "{d}/wine.csv"], "not a glassnet model file"),
+])
+def test_more_user_errors_through_main(csvs, wine_run, diabetes_run, capsys, args, message):
+    """The same handler in-process (cheaper than a process per case)."""
+    _bad_files(csvs)
+    assert main([a.format(d=csvs) for a in args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("glassnet: error: ") and message in err[-1]
+
+
+def test_verbose_shows_the_traceback(csvs):
+    _bad_files(csvs)
+    run = glassnet("--verbose", "train", csvs / "one.csv", "-t", "y")
+    assert run.returncode != 0
+    assert "Traceback" in run.stderr and "single value" in run.stderr
