@@ -2,11 +2,13 @@
 
 import hashlib
 
+import numpy as np
+import pandas as pd
 import pytest
-from tune_helpers import finished, run_cli, trials_of, write_space, write_toy
+from tune_helpers import finished, run_cli, run_cli_cmd, trials_of, write_space, write_toy
 
 from glassnet.config import TrainConfig
-from glassnet.io import load_model
+from glassnet.io import load_bundle
 
 
 def test_search_cli_end_to_end(toy, tmp_path):
@@ -26,11 +28,25 @@ def test_search_cli_end_to_end(toy, tmp_path):
     best = min((t for t in trials if t.state.name == "COMPLETE"), key=lambda t: t.value)
     assert cfg.lr == pytest.approx(best.params["lr"]) and cfg.activation == best.params[
         "activation"]
-    model, extra = load_model(out / "best_model.npz", return_extra=True)
-    assert extra["best_trial"] == best.number and extra["target"] == "y"
-    assert set(extra["preprocessing"]["categories"]) == {"c"}  # the string column, one-hot
-    assert model.n_features == 2 + 3
+    bundle = load_bundle(out / "best_model.npz")
+    assert bundle.extra["best_trial"] == best.number and bundle.extra["target"] == "y"
+    assert bundle.config.lr == pytest.approx(best.params["lr"])
+    # the data path of glassnet train: a and b standardized, the string column c one-hot
+    assert bundle.preprocessor.roles_["c"] == "categorical"
+    assert bundle.model.n_features == bundle.preprocessor.n_features_ >= 5
     assert "test mae" in r.stdout
+    # and the saved model works with the other commands
+    p = run_cli_cmd("predict", out / "best_model.npz", data, "--output", "pred.csv",
+                    cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    pred = pd.read_csv(tmp_path / "pred.csv")["predicted_y"]
+    truth = pd.read_csv(data)["y"]
+    assert np.mean(np.abs(pred - truth)) < np.mean(np.abs(truth - truth.mean()))
+    # the best config is a file glassnet train takes as it is
+    t = run_cli_cmd("train", data, "--target", "y", "--config", out / "best.toml", "--out",
+                    "trained", cwd=tmp_path)
+    assert t.returncode == 0, t.stderr
+    assert load_bundle(tmp_path / "trained" / "model.npz").config.hidden == cfg.hidden
 
 
 def _digest(path):

@@ -7,6 +7,7 @@ best network on train + validation and saves it (with its preprocessing) in ``--
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -56,19 +57,11 @@ def register(subparsers):
     p.set_defaults(func=cmd_search)
 
 
-def _split(n, test_size, seed):
-    if not 0 <= test_size < 1:
-        raise ValueError(f"--test-size must be in [0, 1), got {test_size}")
-    order = np.random.default_rng(seed).permutation(n)
-    n_test = round(n * test_size)
-    return order[n_test:], order[:n_test]
-
-
 def load_table(path, target, task="auto"):
-    """``(X frame, y, task, classes)`` from a CSV; every problem is one ValueError naming it."""
-    from .frame import infer_task, read_table
+    """``(features frame, target values, task)`` from a CSV; a problem is one ValueError."""
+    from ..data import infer_task, read_csv
 
-    df = read_table(path)
+    df = read_csv(path)
     if target not in df.columns:
         cols = ", ".join(map(str, df.columns[:20]))
         raise ValueError(f"target column {target!r} is not in {path} (columns: {cols})")
@@ -76,25 +69,14 @@ def load_table(path, target, task="auto"):
     if len(df) < 10:
         raise ValueError(f"{path} has {len(df)} rows with a {target!r} value; a search needs "
                          "at least 10")
-    y = df[target].to_numpy()
-    X = df.drop(columns=[target])
     if task == "auto":
-        task = infer_task(y)
-    classes = None
-    if task == "regression":
-        try:
-            y = y.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(f"target {target!r} is not numeric; use --task classification") \
-                from None
-    else:
-        classes = np.unique(y.astype(str)) if y.dtype == object else np.unique(y)
-        y = y.astype(str) if y.dtype == object else y
-    return X, y, task, classes
+        task = infer_task(df[target])
+    return df.drop(columns=[target]).reset_index(drop=True), df[target].to_numpy(), task
 
 
 def cmd_search(args):
-    from .frame import FramePreparer
+    from ..data import split_indices
+    from .frame import TabularPreparer
     from .report import best_trials_table, retrain_best, save_figures, write_best_config
     from .search import DEFAULT_STORAGE, search
     from .space import SearchSpace
@@ -104,14 +86,16 @@ def cmd_search(args):
     if not 0 < args.val_size < 1 or args.val_size + args.test_size >= 1:
         raise ValueError(f"--val-size {args.val_size} and --test-size {args.test_size} must be "
                          "fractions that leave rows for training")
-    X, y, task, classes = load_table(args.data, args.target, args.task)
-    dev, test = _split(len(y), args.test_size, args.seed)
+    X, y, task = load_table(args.data, args.target, args.task)
+    train, _, test = split_indices(len(y), val_size=0.0, test_size=args.test_size,
+                                   seed=args.seed,
+                                   stratify=y if task == "classification" else None)
+    dev = np.sort(train)
     study_name = args.study or Path(args.data).name.split(".")[0]
     out = Path(args.out or Path("glassnet-out") / f"search-{study_name}")
-    import functools
-
-    make_prep = functools.partial(FramePreparer, task, classes)
-    make_prep().fit(X.iloc[dev[:50]], y[dev[:50]])  # unusable columns: fail before the storage
+    make_prep = functools.partial(TabularPreparer, args.target, task)
+    probe = make_prep().fit(X.iloc[dev], y[dev])  # no usable column, one class: fail here
+    classes = probe.tabular.classes_ if task == "classification" else None
     try:
         study, job = search(
             X.iloc[dev], y[dev], space, task=task, metric=args.metric, n_trials=args.trials,

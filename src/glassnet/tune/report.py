@@ -124,12 +124,16 @@ def retrain_best(study, job, path=None, X_test=None, y_test=None, extra=None):
         test = score(job.metric, y_true,
                      predict_for_metric(model, job.task, prep.transform(X_test), prep))
     if path is not None:
-        meta = {"preprocessing": prep.to_dict(), "config": config.to_dict(), "task": job.task,
-                "metric": job.metric, "study": study.study_name,
+        meta = {"task": job.task, "metric": job.metric, "study": study.study_name,
                 "best_trial": study.best_trial.number,
                 "validation_" + job.metric: study.best_value}
         if test is not None:
             meta["test_" + job.metric] = test
         meta.update(extra or {})
-        save_model(model, path, extra=meta)
+        tabular = getattr(prep, "tabular", None)
+        if tabular is not None:  # a TabularPreprocessor: glassnet predict/evaluate can use it
+            save_model(model, path, extra=meta, preprocessor=tabular, config=config)
+        else:
+            meta["preprocessing"] = prep.to_dict()
+            save_model(model, path, extra=meta, config=config)
     return model, prep, test
