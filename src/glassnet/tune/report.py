@@ -117,7 +117,10 @@ def retrain_best(study, job, path=None, X_test=None, y_test=None, extra=None):
     config = config.replace(epochs=max(1, epochs), patience=0)
     prep = job.make_prep().fit(job.X, job.y)
     X, y = prep.transform(job.X), prep.transform_target(job.y)
-    model, _ = fit_config(config, job.task, X, y, None, (), job.n_classes)
+    from .search import one_blas_thread
+
+    with one_blas_thread():
+        model, _ = fit_config(config, job.task, X, y, None, (), job.n_classes)
     test = None
     if X_test is not None:
         y_true = np.asarray(y_test) if job.task == "regression" else prep.transform_target(y_test)
