@@ -76,7 +76,7 @@ def earthquake_features(df):
     t = df["time"]
     years = (t - pd.Timestamp("1965-01-01", tz="UTC")).dt.total_seconds() / (365.25 * 86400)
     hours = t.dt.hour + t.dt.minute / 60 + t.dt.second / 3600
-    day = t.dt.dayofyear - 1 + hours / 24
+    day = t.dt.day_of_year - 1 + hours / 24
     lat, lon = np.radians(df["latitude"]), np.radians(df["longitude"])
     cols = [years, np.sin(2 * np.pi * hours / 24), np.cos(2 * np.pi * hours / 24),
             np.sin(2 * np.pi * day / 365.25), np.cos(2 * np.pi * day / 365.25),
