@@ -163,3 +163,21 @@ def test_resuming_with_another_space_or_metric_is_refused(tmp_path):
                resume=True, verbose=False)
     with pytest.raises(ValueError, match="already exists"):
         search(X, y, SPACE, n_trials=2, storage=url, study_name="s", verbose=False)
+
+
+def test_grid_sampler_visits_every_point_once(tmp_path):
+    space = SearchSpace({"activation": ["relu", "tanh"], "hidden": [[4], [8, 4]]},
+                        fixed={"epochs": 3, "lr": 0.01})
+    X, y = _data(80)
+    study, _ = search(X, y, space, sampler="grid", n_trials=10, verbose=False, prune=False,
+                      storage=f"sqlite:///{tmp_path / 'g.db'}")
+    points = sorted((t.params["activation"], t.params["hidden"]) for t in study.trials)
+    assert points == [("relu", "4"), ("relu", "8-4"), ("tanh", "4"), ("tanh", "8-4")]
+
+
+def test_tpe_sampler_runs_a_study(tmp_path):
+    X, y = _data(80)
+    study, _ = search(X, y, SPACE, sampler="tpe", n_trials=3, verbose=False,
+                      storage=f"sqlite:///{tmp_path / 't.db'}")
+    assert len(study.trials) == 3
+    assert all(3e-3 <= t.params["lr"] <= 5e-2 for t in study.trials)

@@ -129,6 +129,9 @@ def search(X, y, space, *, task="regression", metric=None, n_trials=30, jobs=1,
     for name, value in (("n_trials", n_trials), ("jobs", jobs), ("heartbeat", heartbeat)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if jobs > 1 and ":memory:" in str(storage):
+        raise ValueError("--jobs > 1 needs a storage that processes share (a file or a server), "
+                         "not an in-memory database")
     if sampler == "grid":
         size = space.grid_size()
         if n_trials > size:
