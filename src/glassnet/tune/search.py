@@ -18,7 +18,15 @@ import numpy as np
 
 from .objective import ArrayPreparer, Objective, check_metric, make_folds
 from .space import SearchSpace
-from .study import count_trials, make_pruner, make_sampler, open_storage, open_study, run_worker
+from .study import (
+    count_trials,
+    make_pruner,
+    make_sampler,
+    open_storage,
+    open_study,
+    redact,
+    run_worker,
+)
 
 __all__ = ["SearchJob", "search"]
 
@@ -160,7 +168,7 @@ def search(X, y, space, *, task="regression", metric=None, n_trials=30, jobs=1,
                     make_prep, seed, prune, heartbeat, n_classes, verbose)
     finished, running, failed = count_trials(study)
     if verbose:
-        where = f"study {study_name!r} in {_redact(storage)}"
+        where = f"study {study_name!r} in {redact(storage)}"
         if finished or running or failed:
             print(f"{where}: {finished} finished, {running} running, {failed} failed; "
                   f"target {n_trials} finished trials")
@@ -194,9 +202,3 @@ def _run_processes(job, jobs):
     bad = [p.exitcode for p in procs if p.exitcode]
     if bad:
         raise RuntimeError(f"{len(bad)} of {jobs} search workers failed (exit codes {bad})")
-
-
-def _redact(url):
-    from .study import redact
-
-    return redact(url)
