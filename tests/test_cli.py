@@ -181,6 +181,8 @@ def test_user_errors_are_one_line_with_exit_code_2(csvs, args, message):
     (["evaluate", "{d}/wine-out/model.npz", "{d}/missing.csv"], "data file not found"),
     (["train", "{d}/missing.csv", "-t", "y"], "data file not found"),
     (["info", "{d}/wine.csv"], "not a glassnet model file"),
+    (["train", "{d}/wine.csv", "-t", "cultivar", "--task", "regression"],
+     "holds text ('barolo')"),
 ])
 def test_more_user_errors_through_main(csvs, wine_run, diabetes_run, capsys, args, message):
     """The same handler in-process (cheaper than a process per case)."""
@@ -195,3 +197,44 @@ def test_verbose_shows_the_traceback(csvs):
     run = glassnet("--verbose", "train", csvs / "one.csv", "-t", "y")
     assert run.returncode != 0
     assert "Traceback" in run.stderr and "single value" in run.stderr
+
+
+def test_read_options_are_remembered_by_the_model(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=60)
+    rows = [f"{'?' if i % 10 == 3 else round(v, 3)};{'a' if v > 0 else 'b'};{2 * v:.3f}"
+            for i, v in enumerate(x)]
+    (tmp_path / "semi.csv").write_text("x;kind;y\n" + "\n".join(rows) + "\n")
+    args = ["train", str(tmp_path / "semi.csv"), "-t", "y", "--epochs", "2", "--no-plots",
+            "--out", str(tmp_path / "o")]
+    assert main(args) == 2
+    assert "--sep ';'" in capsys.readouterr().err
+    assert main([*args, "--sep", ";"]) == 2  # '?' is junk in a numeric column...
+    assert "declare missing-value markers" in capsys.readouterr().err
+    assert main([*args, "--sep", ";", "--na-values", "?"]) == 0
+    m = json.loads((tmp_path / "o" / "metrics.json").read_text())
+    assert m["preprocessing"]["imputed"]["x"] >= 1
+    capsys.readouterr()
+    # predict reads the new file with the saved separator and markers, no flags needed
+    assert main(["predict", str(tmp_path / "o" / "model.npz"), str(tmp_path / "semi.csv"),
+                 "-o", str(tmp_path / "p.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 60
+
+
+def test_predict_reports_an_unseen_category_as_one_plain_warning_line(tmp_path):
+    from glassnet.config import TrainConfig
+    from glassnet.train import train_csv
+
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"size": rng.uniform(1, 5, 40), "city": rng.choice(["Oslo", "Bergen"], 40)})
+    df["price"] = 2 * df["size"] + (df["city"] == "Oslo")
+    df.to_csv(tmp_path / "h.csv", index=False)
+    train_csv(tmp_path / "h.csv", "price", TrainConfig(hidden=[4], epochs=2), tmp_path / "o",
+              plots=False)
+    df.assign(city=["Paris"] + ["Oslo"] * 39).to_csv(tmp_path / "new.csv", index=False)
+    run = glassnet("predict", tmp_path / "o" / "model.npz", tmp_path / "new.csv", "-o",
+                   tmp_path / "p.csv")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines()[0] == ("glassnet: warning: column 'city': 1 value(s) never "
+                                          "seen in training ['Paris'] are encoded as all zeros")
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 40

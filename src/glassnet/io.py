@@ -85,23 +85,23 @@ def _sha256(a):
     return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()
 
 
-def _check_classes(classes, n_outputs, where):
+def _check_classes(classes, n_outputs):
     if not isinstance(classes, list) or not classes:
-        raise ValueError(f"{where}classes must be a non-empty list of labels")
+        raise ValueError("classes must be a non-empty list of labels")
     if len(set(map(json.dumps, classes))) != len(classes):
-        raise ValueError(f"{where}classes holds duplicates: {classes}")
+        raise ValueError(f"classes holds duplicates: {classes}")
     if n_outputs is not None and not (
             len(classes) == n_outputs or (n_outputs == 1 and len(classes) == 2)):
-        raise ValueError(f"{where}{len(classes)} class labels do not fit a network with "
+        raise ValueError(f"{len(classes)} class labels do not fit a network with "
                          f"{n_outputs} output(s)")
 
 
-def _check_preprocessing(state, n_features, where):
+def _check_preprocessing(state, n_features):
     names = state.get("feature_names_") if isinstance(state, dict) else None
     if not isinstance(names, list):
-        raise ValueError(f"{where}preprocessing has no feature_names_ list")
+        raise ValueError("preprocessing has no feature_names_ list")
     if n_features is not None and len(names) != n_features:
-        raise ValueError(f"{where}preprocessing makes {len(names)} features but the network "
+        raise ValueError(f"preprocessing makes {len(names)} features but the network "
                          f"takes {n_features}")
 
 
@@ -140,9 +140,9 @@ def save_model(model, path, extra=None, *, preprocessor=None, config=None, class
         classes = preprocessor["classes_"]
     if classes is not None:
         classes = [c.item() if isinstance(c, np.generic) else c for c in classes]
-        _check_classes(classes, model.n_outputs, "")
+        _check_classes(classes, model.n_outputs)
     if preprocessor is not None:
-        _check_preprocessing(preprocessor, model.n_features, "")
+        _check_preprocessing(preprocessor, model.n_features)
     arrays = {}
     for i, layer in enumerate(model.layers):
         for k, v in layer.params.items():
@@ -265,9 +265,9 @@ def _load(path):
         raise ModelFileError(f"{path}: unexpected arrays {sorted(unexpected)}")
     try:
         if meta.get("classes") is not None:
-            _check_classes(meta["classes"], model.n_outputs, "")
+            _check_classes(meta["classes"], model.n_outputs)
         if meta.get("preprocessing") is not None:
-            _check_preprocessing(meta["preprocessing"], model.n_features, "")
+            _check_preprocessing(meta["preprocessing"], model.n_features)
     except ValueError as e:
         raise ModelFileError(f"{path}: {e}") from None
     return model, meta

@@ -160,6 +160,12 @@ def resolve_task(df, target, task="auto"):
         shown = str(values.iloc[0]) if len(values) else "none"
         raise ValueError(f"target column {target!r} has a single value ({shown}): there is "
                          "nothing to learn")
+    if task == "regression" and not pd.api.types.is_numeric_dtype(values):
+        numbers = pd.to_numeric(values, errors="coerce")
+        if numbers.isna().any():
+            first = values[numbers.isna()].iloc[0]
+            raise ValueError(f"target column {target!r} holds text ({first!r}); a regression "
+                             "target must be numbers (is this a classification task?)")
     return infer_task(values) if task == "auto" else task
 
 
@@ -228,11 +234,13 @@ def baseline_metrics(prep, train, test):
 # -------------------------------------------------------------------- the whole run
 def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None, test_size=0.2,
                 split="random", test_days=None, time_column=None, progress=False, plots=True,
-                source=None):
+                source=None, read_options=None):
     """Split ``df``, fit the preprocessor on the training rows, train, score and (with
     ``out_dir``) write ``model.npz``, ``metrics.json`` and the plots; returns ``TrainResult``.
 
     ``config``: a ``TrainConfig`` (defaults if None). ``progress``: show a rich progress bar.
+    ``read_options``: the ``read_csv`` arguments the data was read with (``sep``,
+    ``na_values``), saved in the model file so predictions read new files the same way.
     ``test_size``: fraction or row count; see ``split_frame`` for ``split``/``test_days``.
     """
     config = TrainConfig() if config is None else config
@@ -296,6 +304,7 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
         "config": config.to_dict(),
         "preprocessing": prep.report_,
         "unseen_categories": unseen,
+        "read_options": dict(read_options or {}),
     }
     if task == "classification":
         result["classes"] = prep.classes_
@@ -314,7 +323,8 @@ def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=T
     out.mkdir(parents=True, exist_ok=True)
     files = {"model": save_model(model, out / "model.npz", preprocessor=prep, config=config,
                                  extra={"metrics": {"test": result.get("test")},
-                                        "source": result.get("source")})}
+                                        "source": result.get("source"),
+                                        "read_options": result.get("read_options", {})})}
     text = json.dumps(result, indent=2, allow_nan=False) + "\n"
     files["metrics"] = atomic_write(out / "metrics.json", lambda f: f.write(text.encode()))
     if not plots:
@@ -337,6 +347,9 @@ def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=T
     return files
 
 
-def train_csv(path, target, config=None, out_dir=None, **kwargs):
-    """``train_frame`` on the CSV at ``path`` (read with ``glassnet.data.read_csv``)."""
-    return train_frame(read_csv(path), target, config, out_dir, source=path, **kwargs)
+def train_csv(path, target, config=None, out_dir=None, read_options=None, **kwargs):
+    """``train_frame`` on the CSV at ``path`` (read with ``glassnet.data.read_csv`` and
+    ``read_options`` such as ``{"sep": ";", "na_values": ["?"]}``)."""
+    df = read_csv(path, **(read_options or {}))
+    return train_frame(df, target, config, out_dir, source=path, read_options=read_options,
+                       **kwargs)

@@ -49,6 +49,23 @@ def _role(text):
     return column, role
 
 
+def _add_read_options(p):
+    g = p.add_argument_group("reading the CSV")
+    g.add_argument("--sep", help="column separator (default: ',')")
+    g.add_argument("--na-values", nargs="+", metavar="TEXT",
+                   help="extra markers of a missing value, e.g. '?' 'n/a'")
+
+
+def _read_options(args, saved=None):
+    """``read_csv`` keyword arguments: those saved with a model, then any flag given."""
+    options = dict(saved or {})
+    if args.sep is not None:
+        options["sep"] = args.sep
+    if args.na_values:
+        options["na_values"] = list(args.na_values)
+    return options
+
+
 def register(subparsers):
     """Add the train, evaluate, predict and info subcommands."""
     p = subparsers.add_parser(
@@ -111,12 +128,14 @@ def register(subparsers):
                    help="override a column's role (numeric, categorical, boolean, datetime, "
                         "text, id)")
     d.add_argument("--no-plots", dest="plots", action="store_false", help="skip the PNG files")
+    _add_read_options(p)
     p.set_defaults(func=cmd_train)
 
     p = subparsers.add_parser("evaluate", help="score a saved model on a labelled CSV")
     p.add_argument("model", help="model file written by glassnet train")
     p.add_argument("data", help="CSV with the same columns, including the target")
     p.add_argument("--json", metavar="PATH", help="also write the metrics as JSON")
+    _add_read_options(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = subparsers.add_parser("predict", help="predict the target for the rows of a CSV")
@@ -126,6 +145,7 @@ def register(subparsers):
                    help="where to write the predictions (default: standard output)")
     p.add_argument("--only-predictions", action="store_true",
                    help="write only the prediction (and probability) columns")
+    _add_read_options(p)
     p.set_defaults(func=cmd_predict)
 
     p = subparsers.add_parser("info", help="show a model file's network, data and settings")
@@ -168,10 +188,10 @@ def _fmt(value):
 
 
 def metrics_table(scores, title, task):
-    """A rich table: one row per metric, one column per part (train, val, test)."""
+    """A rich table: one row per metric, one column per part (train, val, test...)."""
     from rich.table import Table
 
-    parts = [name for name in ("train", "val", "test") if name in scores]
+    parts = list(scores)
     table = Table(title=title)
     table.add_column("metric" if task == "classification" else "metric (target units)")
     for name in parts:
@@ -195,14 +215,16 @@ def _load(path):
     return bundle
 
 
-def _read(path):
+def _read(path, options):
     from ..data import read_csv
 
-    return read_csv(path)
+    return read_csv(path, **options)
 
 
 # -------------------------------------------------------------------- commands
 def cmd_train(args):
+    from rich.markup import escape
+
     from ..data.tabular import infer_task
     from ..nn import DivergenceError
     from ..train import resolve_task, train_frame
@@ -210,15 +232,16 @@ def cmd_train(args):
     _tidy_warnings()
     console = _console()
     config = config_from_args(args)
-    df = _read(args.data)
+    read_options = _read_options(args)
+    df = _read(args.data, read_options)
     if args.target not in df.columns:
         raise UsageError(f"target column {args.target!r} is not in {args.data}; columns: "
                          f"{', '.join(map(str, df.columns))}")
     task = resolve_task(df, args.target, config.task)
     why = (f"auto: {infer_task(df[args.target].dropna(), return_reason=True)[1]}"
            if config.task == "auto" else "--task")
-    console.print(f"[bold]{args.data}[/]: {len(df):,} rows, {df.shape[1]} columns; "
-                  f"task [bold]{task}[/] ({why})")
+    console.print(f"[bold]{escape(str(args.data))}[/]: {len(df):,} rows, {df.shape[1]} "
+                  f"columns; task [bold]{task}[/] ({escape(why)})")
     if args.split == "time" and args.test_days is not None and args.time_column is None:
         raise UsageError("--test-days needs --time-column")
     try:
@@ -226,7 +249,7 @@ def cmd_train(args):
             df, args.target, config.replace(task=task), args.out, roles=dict(args.role),
             drop=args.drop, test_size=args.test_size, split=args.split,
             test_days=args.test_days, time_column=args.time_column, progress=True,
-            plots=args.plots, source=args.data,
+            plots=args.plots, source=args.data, read_options=read_options,
         )
     except DivergenceError as e:
         raise UsageError(str(e)) from e
@@ -264,17 +287,19 @@ def cmd_evaluate(args):
     _tidy_warnings()
     bundle = _load(args.model)
     prep = bundle.preprocessor
-    df = _read(args.data)
+    df = _read(args.data, _read_options(args, bundle.extra.get("read_options")))
     if prep.target not in df.columns:
         raise UsageError(f"{args.data} has no column {prep.target!r}, the target this model was "
                          "trained on; evaluate needs labelled rows (use predict otherwise)")
     scores, _, _ = evaluate_frame(bundle.model, prep, df)
     console = _console()
-    console.print(metrics_table({"test": scores}, f"{prep.target} ({prep.task_})", prep.task_))
+    console.print(metrics_table({Path(args.data).name: scores}, f"{prep.target} ({prep.task_})",
+                                prep.task_))
     if prep.task_ == "classification":
         from rich.table import Table
 
-        table = Table(title="confusion matrix (rows: true, columns: predicted)")
+        console.print("confusion matrix (rows: true class, columns: predicted class)")
+        table = Table()
         table.add_column("")
         for c in prep.classes_:
             table.add_column(str(c), justify="right")
@@ -300,7 +325,7 @@ def cmd_predict(args):
     _tidy_warnings()
     bundle = _load(args.model)
     prep = bundle.preprocessor
-    df = _read(args.data)
+    df = _read(args.data, _read_options(args, bundle.extra.get("read_options")))
     pred, proba = predict_frame(bundle.model, prep, df)
     out = pd.DataFrame(index=df.index) if args.only_predictions else df.copy()
     out[f"predicted_{prep.target}"] = pred
@@ -319,12 +344,14 @@ def cmd_predict(args):
 
 
 def cmd_info(args):
+    from rich.markup import escape
+
     from ..io import load_bundle
 
     bundle = load_bundle(args.model)
     console = _console()
     meta = bundle.meta
-    console.print(f"[bold]{args.model}[/]: glassnet model file (format "
+    console.print(f"[bold]{escape(str(args.model))}[/]: glassnet model file (format "
                   f"{meta['format_version']}, written by glassnet {meta['glassnet_version']})")
     console.print(bundle.model.summary(), markup=False)
     if bundle.preprocessor is not None:

@@ -61,7 +61,7 @@ def read_csv(path, **kwargs):
     if df.shape[1] < 2:
         raise ValueError(
             f"{path} has {df.shape[1]} column after parsing: not a CSV with features and a target "
-            "(is the separator ',' ? pass sep=';' or similar otherwise)"
+            "(if its separator is not ',', say which: sep=';' in Python, --sep ';' in the shell)"
         )
     if len(df) == 0:
         raise ValueError(f"{path} has a header but no rows")
@@ -95,7 +95,8 @@ def parse_numeric(s, column):
             raise ValueError(
                 f"column {column!r} is numeric but row {row} holds {value!r}"
                 f" ({int(bad.sum())} such value{'s' if bad.sum() > 1 else ''}); fix the data, "
-                f"pass na_values for missing-value markers, or treat it as categorical"
+                "declare missing-value markers (na_values, --na-values) or make the column "
+                "categorical (roles, --role)"
             )
     infinite = np.isinf(parsed.to_numpy())
     if infinite.any():
