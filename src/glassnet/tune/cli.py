@@ -74,6 +74,13 @@ def load_table(path, target, task="auto"):
     return df.drop(columns=[target]).reset_index(drop=True), df[target].to_numpy(), task
 
 
+def _one_line_warnings():
+    """Warnings as one plain line each, as ``glassnet train`` prints them."""
+    import warnings
+
+    warnings.formatwarning = lambda message, *a, **k: f"glassnet: warning: {message}\n"
+
+
 def cmd_search(args):
     from ..data import split_indices
     from .frame import TabularPreparer
@@ -81,6 +88,7 @@ def cmd_search(args):
     from .search import DEFAULT_STORAGE, search
     from .space import SearchSpace
 
+    _one_line_warnings()
     space = (SearchSpace.from_file(args.space) if args.space
              else SearchSpace(DEFAULT_SPACE, {"epochs": 200, "patience": 15}))
     if not 0 < args.val_size < 1 or args.val_size + args.test_size >= 1:

@@ -109,6 +109,9 @@ def one_blas_thread():
 
 
 def _child(job, index):
+    import warnings
+
+    warnings.formatwarning = lambda message, *a, **k: f"glassnet: warning: {message}\n"
     try:
         with one_blas_thread():
             _worker_main(job, index)
