@@ -1,8 +1,10 @@
 """A search killed with SIGKILL resumes: finished trials kept, none repeated, total reached."""
 
 import signal
+import sqlite3
 import subprocess
 import time
+from contextlib import closing
 
 from tune_helpers import (
     cli_env,
@@ -15,30 +17,37 @@ from tune_helpers import (
 )
 
 
-def _poll(url, study, until, timeout=180):
+def _mid_trial(db, min_finished, timeout=120):
+    """Wait until ``min_finished`` trials are done and another is running with 1 to 100 of its
+    200 epochs reported: far from its end, so a signal sent now lands inside it. Read with
+    sqlite3 directly (a few ms), so the wait cannot miss the moment."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            trials = trials_of(url, study)
-        except Exception:  # storage or study not created yet
-            trials = []
-        if until(trials):
-            return trials
-        time.sleep(0.2)
-    raise AssertionError(f"gave up waiting for {study}")
+            with closing(sqlite3.connect(db, timeout=5)) as con:
+                done = con.execute("SELECT count(*) FROM trials WHERE state IN "
+                                   "('COMPLETE', 'PRUNED')").fetchone()[0]
+                steps = con.execute(
+                    "SELECT count(v.step) FROM trials t LEFT JOIN trial_intermediate_values v "
+                    "ON v.trial_id = t.trial_id WHERE t.state = 'RUNNING' GROUP BY t.trial_id"
+                ).fetchall()
+        except sqlite3.OperationalError:  # the storage is not created yet
+            done, steps = 0, []
+        if done >= min_finished and any(1 <= n <= 100 for (n,) in steps):
+            return
+        time.sleep(0.02)
+    raise AssertionError("the search never reached the middle of a trial")
 
 
 def test_killed_search_resumes_without_losing_or_repeating_trials(tmp_path):
-    data, space = write_toy(tmp_path, n=300), write_space(tmp_path, epochs=40, patience=0)
+    data, space = write_toy(tmp_path, n=300), write_space(tmp_path, epochs=200, patience=0)
     url = f"sqlite:///{tmp_path / 'glassnet-search.db'}"
     args = [data, "--target", "y", "--space", space, "--trials", 8, "--study", "r",
             "--heartbeat", 1, "--no-prune", "--quiet", "--out", "out"]
     proc = subprocess.Popen(glassnet_cmd(*args), cwd=tmp_path, env=cli_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        # Kill it in the middle of a trial, once three have finished.
-        _poll(url, "r", lambda ts: len(finished(ts)) >= 3
-              and any(t.state.name == "RUNNING" for t in ts))
+        _mid_trial(tmp_path / "glassnet-search.db", min_finished=3)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
