@@ -4,7 +4,7 @@ from tune_helpers import finished, run_cli, trials_of, write_space, write_toy
 
 
 def test_two_processes_finish_the_requested_trials(tmp_path):
-    data, space = write_toy(tmp_path, n=300), write_space(tmp_path, epochs=20, patience=0)
+    data, space = write_toy(tmp_path, n=300), write_space(tmp_path, epochs=150, patience=0)
     r = run_cli(data, "--target", "y", "--space", space, "--trials", 6, "--jobs", 2,
                 "--study", "p", "--no-prune", "--out", "out", cwd=tmp_path, timeout=240)
     assert r.returncode == 0, r.stderr
