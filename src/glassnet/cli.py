@@ -39,10 +39,12 @@ def build_parser():
     from .classic.cli import register as register_lessons  # lesson
     from .commands.train import register as register_train  # train, evaluate, predict, info
     from .projects.cli import register as register_example  # example
+    from .tune.cli import register as register_search  # search
 
     register_lessons(sub)
     register_train(sub)
     register_example(sub)
+    register_search(sub)
     return parser
 
 

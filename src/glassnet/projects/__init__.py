@@ -19,6 +19,8 @@ PROJECTS = {
                   "IMDB reviews: the course's network, noise reduction, then 25k/25k at >= 88%"),
     "nine-step": ("glassnet.projects.nine_step",
                   "the 9-step regressor: a, b -> a + b, a - b, |a - b|"),
+    "earthquakes": ("glassnet.projects.earthquakes",
+                    "earthquake magnitude: 30-trial random search vs mean, linear and boosting"),
     "student-admissions": ("glassnet.classic.admissions",
                            "UCLA graduate admissions: logistic network on gre, gpa, rank"),
 }
@@ -51,6 +53,7 @@ def _tour_entry(name):
     return entry
 
 
-def tour_entries(names=("student-admissions", "bike-sharing", "sentiment", "nine-step")):
+def tour_entries(names=("student-admissions", "bike-sharing", "sentiment", "nine-step",
+                        "earthquakes")):
     """Tour functions (quick settings) for the given projects."""
     return [_tour_entry(n) for n in names]

@@ -1,0 +1,140 @@
+"""``glassnet search DATA.csv --target COL --space space.toml --trials N --jobs J``.
+
+Reads the CSV, holds out a test split, searches on the rest (Optuna study in ``--storage``),
+then prints the best trials, writes the best config as TOML, draws the figures, retrains the
+best network on train + validation and saves it (with its preprocessing) in ``--out``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_SPACE = {
+    "lr": {"low": 1e-4, "high": 3e-2, "log": True},
+    "hidden_layers": {"low": 1, "high": 3},
+    "hidden_units": {"low": 8, "high": 128, "log": True},
+    "activation": ["relu", "tanh"],
+    "l2": {"low": 1e-7, "high": 1e-2, "log": True},
+}
+
+
+def register(subparsers):
+    p = subparsers.add_parser(
+        "search", help="hyperparameter search (Optuna): resumable, parallel, multi-machine",
+        description="Search network settings for DATA.csv; the study persists in --storage, so "
+                    "an interrupted search continues with --resume.")
+    p.add_argument("data", metavar="DATA.csv", help="CSV file with a header row")
+    p.add_argument("--target", required=True, help="column to predict")
+    p.add_argument("--space", metavar="FILE", help="search space (.toml or .yaml); default: lr, "
+                   "depth, width, activation and L2")
+    p.add_argument("--trials", type=int, default=30, help="finished trials the study should "
+                   "hold (a resumed study runs only the missing ones; default 30)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes on this machine")
+    p.add_argument("--storage", default=None, help="SQLAlchemy URL of the study database "
+                   "(default sqlite:///glassnet-search.db in the current folder; "
+                   "postgresql://user:pass@host/db to share a study between machines)")
+    p.add_argument("--study", default=None, help="study name (default: DATA file's stem)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the study if it exists (or join it from another machine)")
+    p.add_argument("--sampler", choices=("random", "tpe", "grid"), default="random")
+    p.add_argument("--metric", default=None,
+                   help="mae, mse, rmse, r2 (regression); accuracy, log_loss (classification)")
+    p.add_argument("--task", choices=("auto", "regression", "classification"), default="auto")
+    p.add_argument("--cv", type=int, default=0, help="k-fold cross-validation instead of one "
+                   "validation split")
+    p.add_argument("--val-size", type=float, default=0.15, help="validation fraction of all rows")
+    p.add_argument("--test-size", type=float, default=0.15, help="test fraction of all rows")
+    p.add_argument("--no-prune", action="store_true", help="turn off median pruning")
+    p.add_argument("--heartbeat", type=int, default=5, help="seconds between a worker's "
+                   "heartbeats; a trial silent for 3x this is taken as dead")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default=None, help="output folder (default glassnet-out/search-STUDY)")
+    p.add_argument("--quiet", action="store_true", help="no line per trial")
+    p.set_defaults(func=cmd_search)
+
+
+def load_table(path, target, task="auto"):
+    """``(features frame, target values, task)`` from a CSV; a problem is one ValueError."""
+    from ..data import infer_task, read_csv
+
+    df = read_csv(path)
+    if target not in df.columns:
+        cols = ", ".join(map(str, df.columns[:20]))
+        raise ValueError(f"target column {target!r} is not in {path} (columns: {cols})")
+    df = df[df[target].notna()]
+    if len(df) < 10:
+        raise ValueError(f"{path} has {len(df)} rows with a {target!r} value; a search needs "
+                         "at least 10")
+    if task == "auto":
+        task = infer_task(df[target])
+    return df.drop(columns=[target]).reset_index(drop=True), df[target].to_numpy(), task
+
+
+def _one_line_warnings():
+    """Warnings as one plain line each, as ``glassnet train`` prints them."""
+    import warnings
+
+    warnings.formatwarning = lambda message, *a, **k: f"glassnet: warning: {message}\n"
+
+
+def cmd_search(args):
+    from ..data import split_indices
+    from .frame import TabularPreparer
+    from .report import best_trials_table, retrain_best, save_figures, write_best_config
+    from .search import DEFAULT_STORAGE, search
+    from .space import SearchSpace
+
+    _one_line_warnings()
+    space = (SearchSpace.from_file(args.space) if args.space
+             else SearchSpace(DEFAULT_SPACE, {"epochs": 200, "patience": 15}))
+    if not 0 < args.val_size < 1 or args.val_size + args.test_size >= 1:
+        raise ValueError(f"--val-size {args.val_size} and --test-size {args.test_size} must be "
+                         "fractions that leave rows for training")
+    X, y, task = load_table(args.data, args.target, args.task)
+    train, _, test = split_indices(len(y), val_size=0.0, test_size=args.test_size,
+                                   seed=args.seed,
+                                   stratify=y if task == "classification" else None)
+    dev = np.sort(train)
+    study_name = args.study or Path(args.data).name.split(".")[0]
+    out = Path(args.out or Path("glassnet-out") / f"search-{study_name}")
+    make_prep = functools.partial(TabularPreparer, args.target, task)
+    probe = make_prep().fit(X.iloc[dev], y[dev])  # no usable column, one class: fail here
+    classes = probe.tabular.classes_ if task == "classification" else None
+    try:
+        study, job = search(
+            X.iloc[dev], y[dev], space, task=task, metric=args.metric, n_trials=args.trials,
+            jobs=args.jobs, storage=args.storage or DEFAULT_STORAGE, study_name=study_name,
+            resume=args.resume, sampler=args.sampler, cv=args.cv,
+            val_fraction=args.val_size / (1 - args.test_size), seed=args.seed,
+            prune=not args.no_prune, heartbeat=args.heartbeat, make_prep=make_prep,
+            classes=classes, verbose=not args.quiet)
+    except KeyboardInterrupt:
+        print("search interrupted: finished trials are kept; run the same command with "
+              "--resume to continue", file=sys.stderr)
+        raise
+    from rich.console import Console
+
+    console = Console(width=max(100, Console().width))
+    console.print(best_trials_table(study, job.metric))
+    print(f"search wall time: {job.wall_time:.1f} s")
+    cfg = write_best_config(study, space, out / "best.toml", job.metric)
+    print(f"best config: {cfg}  (glassnet train --config {cfg})")
+    figures, notes = save_figures(study, out, job.metric)
+    for path in figures:
+        print(f"figure: {path}")
+    for note in notes:
+        print(f"figure {note}")
+    model_path = out / "best_model.npz"
+    _, _, test_score = retrain_best(study, job, model_path,
+                                    X.iloc[test] if len(test) else None,
+                                    y[test] if len(test) else None,
+                                    extra={"target": args.target, "data": str(args.data)})
+    line = f"best model (retrained on train + validation): {model_path}"
+    if test_score is not None:
+        line += f"; test {job.metric} {test_score:.4g} on {len(test)} rows"
+    print(line)
+    return 0
