@@ -94,3 +94,23 @@ def test_a_saved_row_index_is_not_a_feature():
     assert infer_roles(indexed, target="y") == {"Unnamed: 0": "id", "x": "numeric"}
     assert infer_roles(indexed, target="y", roles={"Unnamed: 0": "numeric"})["Unnamed: 0"] == \
         "numeric"
+
+
+@pytest.mark.parametrize("suffix,opener", [(".gz", "gzip"), (".xz", "lzma"), (".bz2", "bz2")])
+def test_read_csv_reads_compressed_files(tmp_path, suffix, opener):
+    import importlib
+
+    text = "a,b,target\n1,x,0\n2,y,1\n"
+    plain = tmp_path / "data.csv"
+    plain.write_text(text)
+    packed = tmp_path / f"data.csv{suffix}"
+    with importlib.import_module(opener).open(packed, "wt") as f:
+        f.write(text)
+    pd.testing.assert_frame_equal(read_csv(packed), read_csv(plain))
+
+
+def test_read_csv_rejects_a_broken_gzip(tmp_path):
+    bad = tmp_path / "data.csv.gz"
+    bad.write_bytes(b"\x1f\x8b\x08\x00garbage")
+    with pytest.raises(ValueError, match=r"not a readable \.gz file"):
+        read_csv(bad)

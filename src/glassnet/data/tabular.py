@@ -8,7 +8,10 @@ looks at the values, not only the dtype pandas chose, and is always overridable 
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
+import lzma
 import re
 from pathlib import Path
 
@@ -29,6 +32,9 @@ _SAMPLE = 5000  # values examined to infer a string column's role
 MAX_CLASSES = 20  # an integer target with more distinct values than this is a regression
 
 
+_COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
 def read_csv(path, **kwargs):
     """Read ``path`` with ``pandas.read_csv``; a missing file, an empty file or a file that is
     not a CSV (binary, one column of prose, ragged rows) raises one clear error naming it.
@@ -40,8 +46,16 @@ def read_csv(path, **kwargs):
         raise FileNotFoundError(f"data file not found: {path}")
     if path.is_dir():
         raise ValueError(f"{path} is a folder, not a CSV file")
-    with open(path, "rb") as f:
-        head = f.read(4096)
+    # Compressed CSVs (.gz, .bz2, .xz) are sniffed decompressed and read by pandas' own codecs.
+    compressed = path.suffix.lower() in _COMPRESSED
+    opener = _COMPRESSED.get(path.suffix.lower(), open)
+    try:
+        with opener(path, "rb") as f:
+            head = f.read(4096)
+    except (OSError, EOFError, lzma.LZMAError) as e:
+        raise ValueError(f"{path} is not a readable {path.suffix} file: {e}") from None
+    if compressed:
+        kwargs.setdefault("compression", "infer")
     if not head.strip():
         raise ValueError(f"{path} is empty")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
