@@ -26,12 +26,23 @@ __all__ = [
 
 
 def sigmoid(x, out=None):
-    """Logistic function 1 / (1 + exp(-x)).
+    """Logistic function 1 / (1 + exp(-x)), computed as (1 + tanh(x / 2)) / 2.
 
-    Written naively, exp(-x) overflows for x << 0. SciPy's ``expit`` evaluates the stable form
-    (exp(x) / (1 + exp(x)) for negative x) in one compiled pass, keeping the input's dtype.
+    Written naively, exp(-x) overflows for x << 0; tanh saturates to -1 instead, so no input
+    warns. NumPy's tanh is vectorized and several times faster than ``scipy.special.expit``;
+    the absolute error stays within a unit in the last place of 1 (6e-8 in float32), so
+    outputs below about 3e-8 (x < -17 in float32, x < -37 in float64) round to 0 where expit
+    keeps them tiny.
     """
-    return _expit(x, out=out)
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        return _expit(x, out=out)
+    half = x.dtype.type(0.5)
+    y = np.multiply(x, half, out=np.empty_like(x) if out is None else out)
+    np.tanh(y, out=y)
+    y *= half
+    y += half
+    return y if y.ndim else y[()]
 
 
 def log_sigmoid(x):

@@ -99,7 +99,11 @@ class SGD(Optimizer):
                 buf *= mu
                 buf += p.dtype.type(1 - self.dampening) * g
             g = g + mu * buf if self.nesterov else buf
-        p -= lr * g
+        # lr * g goes into a buffer kept with the state: no allocation per step
+        scratch = state.get("scratch")
+        if scratch is None:
+            scratch = state["scratch"] = np.empty_like(p)
+        p -= np.multiply(g, lr, out=scratch)
 
 
 class RMSprop(Optimizer):
