@@ -352,8 +352,11 @@ class Sequential:
             first_layer.needs_input_grad = False
         # Batches are gathered into buffers allocated once, and every layer keeps its per-batch
         # arrays in a workspace while fit runs (see layers.py): no allocation per batch.
-        data = (X, Y, sample_weight)
-        buffers = [_row_buffer(a, batch_size) for a in data]
+        # Row gathers need row-major data: from a column-major array (what pandas' to_numpy
+        # gives) every gathered row is a strided read, 100x slower; copy such data once here.
+        X, Y, sample_weight = (a if a is None or sp.issparse(a) else np.ascontiguousarray(a)
+                               for a in (X, Y, sample_weight))
+        xbuf, ybuf, swbuf = (_row_buffer(a, batch_size) for a in (X, Y, sample_weight))
         for layer in self.layers:
             layer.workspace = {}
         self.stop_training = False
@@ -368,7 +371,8 @@ class Sequential:
                 for start in range(0, n, batch_size):
                     idx = (order[start:start + batch_size] if shuffle
                            else slice(start, start + batch_size))
-                    xb, yb, swb = (_take_rows(a, idx, buf) for a, buf in zip(data, buffers))
+                    xb, yb = _take_rows(X, idx, xbuf), _take_rows(Y, idx, ybuf)
+                    swb = None if sample_weight is None else _take_rows(sample_weight, idx, swbuf)
                     value, out = self._train_step(xb, yb, swb, loss, optimizer, fused, regularizer,
                                                   clip_norm, pairs)
                     if not math.isfinite(value):
@@ -528,13 +532,11 @@ def _row_buffer(a, batch_size):
 
 def _take_rows(a, idx, buf):
     """Rows ``idx`` of ``a``: a view for a slice, else gathered into ``buf``."""
-    if a is None or isinstance(idx, slice):
-        return None if a is None else a[idx]
-    if buf is None:
-        return a[idx]  # sparse: scipy builds the batch's CSR matrix
+    if buf is None or isinstance(idx, slice):
+        return a[idx]  # a view of a slice; for sparse a, scipy builds the batch's CSR matrix
     # mode="clip" skips the bounds check and the extra copy mode="raise" makes with out=; the
     # indices come from a permutation of range(n), so they are valid.
-    return np.take(a, idx, axis=0, out=buf[:len(idx)], mode="clip")
+    return a.take(idx, axis=0, out=buf[:len(idx)], mode="clip")
 
 
 class _MetricTracker:
