@@ -13,6 +13,7 @@ and learning rate, shuffling once per epoch:
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass
 
@@ -65,7 +66,7 @@ def torch_epoch(spec, X, y, batch_size):
     import torch
 
     layers = []
-    for i, (n_in, n_out) in enumerate(zip(spec.sizes, spec.sizes[1:])):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(spec.sizes)):
         layers.append(torch.nn.Linear(n_in, n_out))
         if i < len(spec.sizes) - 2:
             layers.append(torch.nn.Sigmoid() if spec.activation == "sigmoid" else torch.nn.ReLU())
@@ -120,7 +121,7 @@ def gemm_epoch(spec, X, y, batch_size):
     rng = np.random.default_rng(0)
     sizes = spec.sizes
     Ws = [rng.standard_normal((a, b), dtype=np.float32) / np.float32(np.sqrt(a))
-          for a, b in zip(sizes, sizes[1:])]
+          for a, b in itertools.pairwise(sizes)]
     bs = min(batch_size, X.shape[0])
     outs = [np.empty((bs, b), np.float32) for b in sizes[1:]]
     dxs = [np.empty((bs, a), np.float32) for a in sizes[:-1]]

@@ -1,8 +1,8 @@
 """Peak memory of a medium ``fit``, measured in a fresh subprocess.
 
 The child loads the libraries and runs a tiny warm-up fit (so BLAS has touched its work
-buffers), records its resident set size, loads the data from ``.npy``
-files, trains the medium network, and records the peak resident size (``ru_maxrss``). The growth is compared with the
+buffers), records its resident set size, loads the data from ``.npy`` files, trains the medium
+network, and records the peak resident size (``ru_maxrss``). The growth is compared with the
 least any engine must hold: the data, the parameters and one batch's activations (the input
 batch and every layer's output). A second pass under ``tracemalloc`` reports the peak of the
 arrays NumPy allocated during one more epoch, which excludes the data.

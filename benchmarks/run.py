@@ -76,7 +76,7 @@ def print_table(dense, extras, checks):
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 130)  # a log file: keep rows whole
     table = Table(title="Training speed: samples/second (median epoch), plain SGD, float32")
     for col in ("network", "batch", "glassnet", "PyTorch", "sklearn", "GEMM only",
                 "vs PyTorch", "vs sklearn", "of ceiling"):
