@@ -14,18 +14,26 @@ import statistics
 import time
 
 
-def interleaved(contenders, rounds, warmup=1, pause=0.0):
-    """Time one call of each contender per round; returns {name: [seconds per timed round]}.
+def interleaved(contenders, rounds, warmup=1, pause=0.0, driver=None):
+    """Time one epoch of each contender per round; returns {name: [seconds per timed round]}.
 
-    ``contenders`` maps a name to a function running one epoch. ``pause`` sleeps between calls
-    so one library's idle worker threads (which spin for a while after a BLAS or OpenMP call)
-    stop competing with the next library's.
+    ``contenders`` maps a name to a function running one epoch. ``pause`` sleeps before each
+    timed epoch so one library's idle worker threads (which spin for a while after a BLAS or
+    OpenMP call) stop competing with the next library's.
+
+    ``driver`` = (name, train) times a contender whose epochs must run inside one call, as
+    glassnet's ``fit(epochs=n)`` does (it validates its input once per call, not per epoch):
+    ``train(n, between)`` trains n epochs, calls ``between()`` after each one and returns the
+    seconds of each epoch. The other contenders' round runs inside ``between``.
     """
     names = list(contenders)
     times = {name: [] for name in names}
-    for r in range(warmup + rounds):
-        order = names if r % 2 == 0 else names[::-1]
-        for name in order:
+    done = [0]
+
+    def one_round():
+        r = done[0]
+        done[0] += 1
+        for name in (names if r % 2 == 0 else names[::-1]):
             if pause:
                 time.sleep(pause)
             t0 = time.perf_counter()
@@ -33,7 +41,15 @@ def interleaved(contenders, rounds, warmup=1, pause=0.0):
             elapsed = time.perf_counter() - t0
             if r >= warmup:
                 times[name].append(elapsed)
-    return times
+        if pause and driver is not None:
+            time.sleep(pause)
+
+    if driver is None:
+        for _ in range(warmup + rounds):
+            one_round()
+        return times
+    name, train = driver
+    return {name: train(warmup + rounds, one_round)[warmup:], **times}
 
 
 def summarize(times, n_samples, reference="glassnet"):

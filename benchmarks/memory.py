@@ -2,10 +2,10 @@
 
 The child loads the libraries and runs a tiny warm-up fit (so BLAS has touched its work
 buffers), records its resident set size, loads the data from ``.npy`` files, trains the medium
-network, and records the peak resident size (``ru_maxrss``). The growth is compared with the
-least any engine must hold: the data, the parameters and one batch's activations (the input
-batch and every layer's output). A second pass under ``tracemalloc`` reports the peak of the
-arrays NumPy allocated during one more epoch, which excludes the data.
+network, and records the peak resident size (VmHWM, Linux's high-water mark). The growth is
+compared with the least any engine must hold: the data, the parameters and one batch's
+activations (the input batch and every layer's output). A second pass under ``tracemalloc``
+reports the peak of the arrays NumPy allocated during one more epoch, which excludes the data.
 
 Run alone: ``python benchmarks/memory.py``.
 """
@@ -24,29 +24,27 @@ SIZES = (784, 256, 128, 10)
 
 
 def _child(folder, batch_size, epochs):
-    import resource
     import tracemalloc
 
     import glassnet.nn as gn
 
-    def peak_bytes():
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-
-    def current_bytes():
-        # the resident size now: the peak so far may be a transient of the imports
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * resource.getpagesize()
+    def status_bytes(field):
+        # /proc/self/status, not getrusage: ru_maxrss survives fork and exec, so a child of a
+        # large parent (one that imported torch) would report the parent's size as its peak
+        with open("/proc/self/status") as f:
+            line = next(line for line in f if line.startswith(field + ":"))
+        return int(line.split()[1]) * 1024  # kB
 
     warm = gn.mlp(list(SIZES), activation="relu", output_activation="softmax", seed=1)
     warm.fit(np.zeros((batch_size, SIZES[0]), np.float32), np.zeros(batch_size, np.int64),
              optimizer=gn.SGD(lr=0.01), epochs=1, batch_size=batch_size, verbose=0)
-    baseline = current_bytes()
+    baseline = status_bytes("VmRSS")  # now: the peak so far may be an import's transient
     X = np.load(Path(folder) / "X.npy")
     y = np.load(Path(folder) / "y.npy")
     model = gn.mlp(list(SIZES), activation="relu", output_activation="softmax", seed=0)
     params = sum(p.nbytes for p, _ in model.parameters())
     model.fit(X, y, optimizer=gn.SGD(lr=0.01), epochs=epochs, batch_size=batch_size, verbose=0)
-    peak = peak_bytes()
+    peak = status_bytes("VmHWM")  # the high-water mark of the resident size
     tracemalloc.start()
     model.fit(X, y, optimizer=gn.SGD(lr=0.01), epochs=1, batch_size=batch_size, verbose=0)
     traced_peak = tracemalloc.get_traced_memory()[1]

@@ -47,15 +47,16 @@ def load_imdb(max_features=None, min_df=5):
     return X_train, y_train, X_test, y_test
 
 
-def sentiment(epochs=6, warmup=1, batch_size=128, hidden=16, seed=0):
-    """Reviews/second of training (median epoch after warm-up) and test accuracy."""
+def sentiment(epochs=5, warmup=1, batch_size=128, hidden=16, lr=3e-4, seed=0):
+    """Reviews/second of training (median epoch after warm-up) and test accuracy after them."""
     t0 = time.perf_counter()
     X_train, y_train, X_test, y_test = load_imdb()
     load_seconds = time.perf_counter() - t0
     model = gn.Sequential([gn.Dense(X_train.shape[1], hidden), gn.ReLU(), gn.Dense(hidden, 1),
                            gn.Sigmoid()], seed=seed)
     timer = _EpochTimer()
-    model.fit(X_train, y_train, optimizer=gn.SGD(lr=0.1), epochs=warmup + epochs,
+    # Adam at a small rate: plain SGD's test accuracy swings by 3 points from epoch to epoch
+    model.fit(X_train, y_train, optimizer=gn.Adam(lr=lr), epochs=warmup + epochs,
               batch_size=batch_size, callbacks=[timer], verbose=0)
     accuracy = float(np.mean(model.predict_classes(X_test)[:] == y_test))
     seconds = statistics.median(timer.seconds[warmup:])
@@ -63,7 +64,7 @@ def sentiment(epochs=6, warmup=1, batch_size=128, hidden=16, seed=0):
         "vocabulary": X_train.shape[1],
         "train_reviews": X_train.shape[0],
         "mean_words_per_review": X_train.nnz / X_train.shape[0],
-        "architecture": f"{X_train.shape[1]}-{hidden}-1 (ReLU, sigmoid + BCE), SGD lr 0.1",
+        "architecture": f"{X_train.shape[1]}-{hidden}-1 (ReLU, sigmoid + BCE), Adam lr {lr:g}",
         "batch_size": batch_size,
         "epochs": warmup + epochs,
         "epoch_seconds": timer.seconds,

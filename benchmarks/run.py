@@ -47,8 +47,10 @@ def run_dense(spec, batch_size, names, rounds, pause, rows=None):
     if rows:
         spec = dense_nets.NetSpec(spec.name, spec.sizes, rows, spec.activation, spec.task)
     X, y = dense_nets.make_data(spec)
-    contenders = {name: dense_nets.CONTENDERS[name](spec, X, y, batch_size) for name in names}
-    times = common.interleaved(contenders, rounds, warmup=1, pause=pause)
+    contenders = {name: dense_nets.CONTENDERS[name](spec, X, y, batch_size)
+                  for name in names if name != "glassnet"}
+    driver = ("glassnet", dense_nets.glassnet_train(spec, X, y, batch_size))
+    times = common.interleaved(contenders, rounds, warmup=1, pause=pause, driver=driver)
     result = {"network": spec.name, "sizes": spec.sizes, "rows": spec.n_rows,
               "activation": spec.activation, "task": spec.task, "batch_size": batch_size,
               "contenders": common.summarize(times, spec.n_rows)}
