@@ -144,3 +144,17 @@ def test_fit_does_not_modify_the_callers_data():
     gn.Sequential([gn.ReLU(), gn.Dense(6, 3), gn.Softmax()], seed=0).fit(
         X, y, optimizer=gn.SGD(lr=0.1), epochs=2, batch_size=16, shuffle=False, verbose=0)
     np.testing.assert_array_equal(X, kept)
+
+
+def test_fit_starts_backprop_at_the_logits_after_softmax_and_sigmoid(monkeypatch):
+    def never(self, grad_out):
+        raise AssertionError("the fused (p - t) / n gradient should have been used")
+
+    monkeypatch.setattr(gn.Softmax, "backward", never)
+    monkeypatch.setattr(gn.Sigmoid, "backward", never)
+    X, y = _data()
+    _model().fit(X, y, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
+    binary = gn.Sequential([gn.Dense(6, 1), gn.Sigmoid()], seed=0)
+    binary.fit(X, y % 2, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
+    with pytest.raises(AssertionError, match="fused"):  # MSE after a sigmoid: not fusable
+        binary.fit(X, y % 2, loss="mse", optimizer=gn.SGD(lr=0.1), epochs=1, verbose=0)
