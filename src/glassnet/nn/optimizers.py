@@ -53,7 +53,11 @@ def _subtract_scaled(p, lr, g, state):
     """
     scratch = state.get("scratch")
     if scratch is None:
-        scratch = state["scratch"] = np.empty(min(p.size, _BLOCK), p.dtype)
+        small = p.size <= _BLOCK
+        scratch = state["scratch"] = np.empty_like(p) if small else np.empty(_BLOCK, p.dtype)
+    if scratch.shape == p.shape:  # one block: no slicing (small layers feel every call)
+        p -= np.multiply(g, lr, out=scratch)
+        return
     if not (p.flags.c_contiguous and g.flags.c_contiguous):
         p -= lr * g  # reshape(-1) below would copy p, and the update would be lost
         return
