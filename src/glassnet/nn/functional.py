@@ -18,6 +18,7 @@ __all__ = [
     "one_hot",
     "relu",
     "sigmoid",
+    "sigmoid_tanh",
     "softmax",
     "softplus",
     "step",
@@ -26,12 +27,34 @@ __all__ = [
 
 
 def sigmoid(x, out=None):
-    """Logistic function 1 / (1 + exp(-x)).
+    """Logistic function 1 / (1 + exp(-x)), accurate to the last bit across the whole range.
 
     Written naively, exp(-x) overflows for x << 0. SciPy's ``expit`` evaluates the stable form
-    (exp(x) / (1 + exp(x)) for negative x) in one compiled pass, keeping the input's dtype.
+    (exp(x) / (1 + exp(x)) for negative x) in one compiled pass, keeping the input's dtype and
+    tiny values such as sigmoid(-50) = 1.9e-22.
     """
     return _expit(x, out=out)
+
+
+def sigmoid_tanh(x, out=None):
+    """The same function as (1 + tanh(x / 2)) / 2: what the Sigmoid layer uses in training.
+
+    NumPy's tanh is vectorized and several times faster than ``expit``, and it saturates to -1
+    instead of overflowing. The price is absolute rather than relative accuracy: the error stays
+    within a unit in the last place of 1 (6e-8 in float32), so outputs below about 3e-8
+    (x < -17 in float32, x < -37 in float64) round to 0. A network's forward pass only ever
+    compares such values with targets of 0 or 1, where that difference is invisible; for the
+    exact tail, or its logarithm, use ``sigmoid`` or ``log_sigmoid``.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind != "f":  # (not np.issubdtype: this runs every batch, and that is slow)
+        return _expit(x, out=out)
+    half = x.dtype.type(0.5)
+    y = np.multiply(x, half, out=np.empty_like(x) if out is None else out)
+    np.tanh(y, out=y)
+    y *= half
+    y += half
+    return y if y.ndim else y[()]
 
 
 def log_sigmoid(x):

@@ -6,6 +6,12 @@ The contract every layer keeps (samples are rows):
   Both are updated in place, so an optimizer can hold on to them.
 * ``forward(x, training=False)``: returns the output and caches what ``backward`` needs.
 * ``backward(grad_out)``: given dL/d(output), fills ``grads`` and returns dL/d(input).
+
+Speed without hidden state: while ``Sequential.fit`` runs, each layer gets a ``workspace`` dict
+and writes its per-batch outputs and gradients into arrays kept there (``_scratch``) instead of
+allocating new ones every batch; activations then also scale the incoming gradient in place.
+Outside ``fit`` (``workspace`` is None) every call returns a fresh array, so an output a caller
+keeps is never overwritten by a later call.
 """
 
 from __future__ import annotations
@@ -32,8 +38,23 @@ __all__ = [
 ]
 
 
+def _dot(a, b, out=None):
+    """a @ b, written into ``out`` when given.
+
+    ``np.dot`` skips ``np.matmul``'s ufunc machinery (a few microseconds a call, which is much
+    of a small layer's time) but accepts only an ``out`` of exactly its result's dtype and
+    C-contiguous; anything else goes to ``matmul``, which casts.
+    """
+    if out is None or (a.dtype == b.dtype == out.dtype and out.flags.c_contiguous):
+        return np.dot(a, b, out=out)
+    return np.matmul(a, b, out=out)
+
+
 class Layer:
     """Base class. A layer without parameters keeps ``params`` and ``grads`` empty."""
+
+    #: scratch arrays reused from batch to batch; a dict only while ``Sequential.fit`` runs
+    workspace: dict | None = None
 
     def __init__(self):
         self.params: dict[str, np.ndarray] = {}
@@ -46,6 +67,26 @@ class Layer:
         raise NotImplementedError
 
     __call__ = forward
+
+    def _scratch(self, name, shape, dtype, training=True):
+        """An array of ``shape`` kept in the workspace; None (NumPy allocates) outside fit and
+        in inference, whose outputs callers keep (``predict`` during fit, for validation).
+
+        The array is sized for the first (full) batch; a shorter last batch gets a view of its
+        leading rows, so one allocation serves a whole fit.
+        """
+        if self.workspace is None or not training:
+            return None
+        buf = self.workspace.get(name)
+        if buf is None or buf.shape[0] < shape[0] or buf.shape[1:] != shape[1:] or \
+                buf.dtype != dtype:
+            buf = self.workspace[name] = np.empty(shape, dtype)
+        return buf[:shape[0]]
+
+    def _grad_out_buffer(self, grad_out):
+        """Where an activation may write dL/dx: over grad_out itself inside fit, whose gradients
+        are the engine's own scratch arrays; a new array otherwise (the caller's is not ours)."""
+        return grad_out if self.workspace is not None else None
 
     def reset_parameters(self, rng, dtype):
         """Draw fresh parameters from ``rng``; layers without parameters do nothing."""
@@ -93,6 +134,7 @@ class Dense(Layer):
         # matrix product per batch.
         self.needs_input_grad = True
         self._x = None
+        self._ones_cache = None
         self.reset_parameters(np.random.default_rng(rng), dtype)
 
     def reset_parameters(self, rng, dtype, init=None):
@@ -105,9 +147,12 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         self._x = x
-        out = x @ self.params["W"]
-        if sp.issparse(out):  # scipy's sparse @ dense gives dense; a sparse W would not
-            out = out.toarray()
+        W = self.params["W"]
+        if sp.issparse(x):
+            out = np.asarray(x @ W)  # CSR @ dense: only each row's non-zero entries are touched
+        else:
+            buf = self._scratch("out", (x.shape[0], self.n_out), W.dtype, training)
+            out = _dot(x, W, out=buf)
         if self.bias:
             out += self.params["b"]
         return out
@@ -117,12 +162,21 @@ class Dense(Layer):
         if sp.issparse(x):
             self.grads["W"][...] = x.T @ grad_out  # CSC(x.T) @ dense: sparse rows only
         else:
-            np.matmul(x.T, grad_out, out=self.grads["W"])  # x.T is a view: BLAS reads it as is
+            _dot(x.T, grad_out, out=self.grads["W"])  # x.T is a view: BLAS reads it as is
         if self.bias:
-            np.sum(grad_out, axis=0, out=self.grads["b"])
+            # db = 1^T g: a BLAS matrix-vector product, several times faster than np.sum(axis=0)
+            _dot(self._ones(grad_out.shape[0], grad_out.dtype), grad_out, out=self.grads["b"])
         if not self.needs_input_grad:
             return None
-        return grad_out @ self.params["W"].T
+        return _dot(grad_out, self.params["W"].T,
+                    out=self._scratch("dx", (grad_out.shape[0], self.n_in), grad_out.dtype))
+
+    def _ones(self, n, dtype):
+        """A vector of n ones (kept: it is the same every batch)."""
+        ones = self._ones_cache
+        if ones is None or ones.shape[0] < n or ones.dtype != dtype:
+            ones = self._ones_cache = np.ones(n, dtype)
+        return ones[:n]
 
     def get_config(self):
         return {"n_in": self.n_in, "n_out": self.n_out, "bias": self.bias}
@@ -142,40 +196,38 @@ class Sigmoid(Layer):
     """y = 1 / (1 + exp(-x)); dy/dx = y (1 - y), computed from the cached output."""
 
     def forward(self, x, training=False):
-        self._y = F.sigmoid(x)
+        self._y = F.sigmoid_tanh(x, out=self._scratch("y", x.shape, x.dtype, training))
         return self._y
 
     def backward(self, grad_out):
         y = self._y
-        grad = 1 - y
-        grad *= y
-        grad *= grad_out
-        return grad
+        slope = np.subtract(1, y, out=self._scratch("slope", y.shape, y.dtype))
+        slope *= y
+        return np.multiply(grad_out, slope, out=self._grad_out_buffer(grad_out))
 
 
 class Tanh(Layer):
     """y = tanh(x); dy/dx = 1 - y^2."""
 
     def forward(self, x, training=False):
-        self._y = np.tanh(x)
+        self._y = np.tanh(x, out=self._scratch("y", x.shape, x.dtype, training))
         return self._y
 
     def backward(self, grad_out):
-        grad = np.square(self._y)
-        np.subtract(1, grad, out=grad)
-        grad *= grad_out
-        return grad
+        slope = np.square(self._y, out=self._scratch("slope", self._y.shape, self._y.dtype))
+        np.subtract(1, slope, out=slope)
+        return np.multiply(grad_out, slope, out=self._grad_out_buffer(grad_out))
 
 
 class ReLU(Layer):
     """y = max(x, 0); dy/dx = 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
 
     def forward(self, x, training=False):
-        self._y = np.maximum(x, 0)
+        self._y = np.maximum(x, 0, out=self._scratch("y", x.shape, x.dtype, training))
         return self._y
 
     def backward(self, grad_out):
-        return grad_out * (self._y > 0)
+        return np.multiply(grad_out, self._y > 0, out=self._grad_out_buffer(grad_out))
 
 
 class LeakyReLU(Layer):
@@ -206,7 +258,7 @@ class Softmax(Layer):
     """
 
     def forward(self, x, training=False):
-        self._y = F.softmax(x, axis=1)
+        self._y = F.softmax(x, axis=1, out=self._scratch("y", x.shape, x.dtype, training))
         return self._y
 
     def backward(self, grad_out):

@@ -68,6 +68,14 @@ class Loss:
     def __call__(self, pred, target):
         return self.forward(pred, target)
 
+    def forward_prepared(self, pred, target, **kwargs):
+        """``forward`` on a target already in ``prepare_target``'s form (and checked weights).
+
+        ``fit`` prepares and checks its targets once, so its batch loop calls this and skips
+        re-validating every batch. Subclasses that validate in ``forward`` override it.
+        """
+        return self.forward(pred, target, **kwargs)
+
     def _reduce(self, total, n):
         return float(total / n) if self.reduction == "mean" else float(total)
 
@@ -88,18 +96,24 @@ class _Elementwise(Loss):
 
     def forward(self, pred, target, sample_weight=None):
         pred = np.asarray(pred)
+        if sample_weight is not None:
+            sample_weight = _validate_weights("sample_weight", sample_weight, pred.shape[0],
+                                              pred.dtype)
         target = self.prepare_target(target, pred.shape, pred.dtype)
+        return self.forward_prepared(pred, target, sample_weight)
+
+    def forward_prepared(self, pred, target, sample_weight=None):
         self._diff = pred - target
         self._scale = 1.0 / self._diff.size if self.reduction == "mean" else 1.0
         self._w = None
         if sample_weight is None:
             return self._value(self._diff) * self._scale
-        w = _validate_weights("sample_weight", sample_weight, pred.shape[0], pred.dtype)
-        self._w = w.reshape((-1,) + (1,) * (pred.ndim - 1))
+        self._w = sample_weight.reshape((-1,) + (1,) * (pred.ndim - 1))
         return float(np.sum(self._elementwise(self._diff) * self._w)) * self._scale
 
     def backward(self):
-        grad = self._grad(self._diff) * self._diff.dtype.type(self._scale)
+        # the scale is folded into the gradient's one pass (in the array's dtype: no upcast)
+        grad = self._grad(self._diff, self._diff.dtype.type(self._scale))
         if self._w is not None:
             grad *= self._w
         return grad
@@ -114,8 +128,8 @@ class MSELoss(_Elementwise):
     def _elementwise(self, d):
         return d * d
 
-    def _grad(self, d):
-        return 2 * d
+    def _grad(self, d, scale):
+        return d * (2 * scale)
 
 
 class SSELoss(_Elementwise):
@@ -130,8 +144,8 @@ class SSELoss(_Elementwise):
     def _elementwise(self, d):
         return 0.5 * d * d
 
-    def _grad(self, d):
-        return d.copy()
+    def _grad(self, d, scale):
+        return d * scale
 
     def get_config(self):
         return {}
@@ -146,8 +160,10 @@ class MAELoss(_Elementwise):
     def _elementwise(self, d):
         return np.abs(d)
 
-    def _grad(self, d):
-        return np.sign(d)
+    def _grad(self, d, scale):
+        g = np.sign(d)
+        g *= scale
+        return g
 
 
 class HuberLoss(_Elementwise):
@@ -166,8 +182,10 @@ class HuberLoss(_Elementwise):
         a = np.abs(d)
         return np.where(a <= self.delta, 0.5 * d * d, self.delta * (a - 0.5 * self.delta))
 
-    def _grad(self, d):
-        return np.clip(d, -self.delta, self.delta)
+    def _grad(self, d, scale):
+        g = np.clip(d, -self.delta, self.delta)
+        g *= scale
+        return g
 
     def get_config(self):
         return {"delta": self.delta, "reduction": self.reduction}
@@ -215,13 +233,18 @@ class BinaryCrossEntropy(Loss):
     def forward(self, pred, target, sample_weight=None):
         pred = np.asarray(pred)
         t = self.prepare_target(target, pred.shape, pred.dtype)
+        if sample_weight is not None:
+            sample_weight = _validate_weights("sample_weight", sample_weight, pred.shape[0],
+                                              pred.dtype)
+        return self.forward_prepared(pred, t, sample_weight)
+
+    def forward_prepared(self, pred, t, sample_weight=None):
         w = None
         if self.class_weight is not None:
             w0, w1 = self.class_weight
             w = w0 + (w1 - w0) * t
         if sample_weight is not None:
-            sw = _validate_weights("sample_weight", sample_weight, pred.shape[0], pred.dtype)
-            sw = sw.reshape((-1,) + (1,) * (pred.ndim - 1))
+            sw = sample_weight.reshape((-1,) + (1,) * (pred.ndim - 1))
             w = sw if w is None else w * sw
         if self.from_logits:
             z = pred
@@ -303,6 +326,12 @@ class CrossEntropy(Loss):
         if pred.ndim != 2:
             raise ValueError(f"CrossEntropy expects (n, n_classes) predictions, got {pred.shape}")
         t = self.prepare_target(target, pred.shape, pred.dtype)
+        if sample_weight is not None:
+            sample_weight = _validate_weights("sample_weight", sample_weight, pred.shape[0],
+                                              pred.dtype)
+        return self.forward_prepared(pred, t, sample_weight)
+
+    def forward_prepared(self, pred, t, sample_weight=None):
         n = pred.shape[0]
         w, denom = None, n
         if self.class_weight is not None:
@@ -312,8 +341,7 @@ class CrossEntropy(Loss):
             w = t @ cw
             denom = float(w.sum())
         if sample_weight is not None:
-            sw = _validate_weights("sample_weight", sample_weight, n, pred.dtype)
-            w = sw if w is None else w * sw
+            w = sample_weight if w is None else w * sample_weight
         if self.from_logits:
             logp = F.log_softmax(pred, axis=1)
             self._p = np.exp(logp)
@@ -322,10 +350,12 @@ class CrossEntropy(Loss):
             self._p_clipped = np.clip(pred, eps, 1)
             logp = np.log(self._p_clipped)
             self._p = pred
-        per_sample = -np.sum(t * logp, axis=1)
         self._t, self._w = t, w
         self._denom = (denom if denom > 0 else 1.0) if self.reduction == "mean" else 1.0
-        total = np.sum(per_sample if w is None else per_sample * w)
+        if w is None:
+            total = -float(np.vdot(t, logp))  # sum of t * log p in one pass, no temporary
+        else:
+            total = np.sum(-np.sum(t * logp, axis=1) * w)
         return self._reduce(total, self._denom)
 
     def _weigh(self, g):

@@ -61,7 +61,11 @@ def check_features(X, name, n_features, dtype):
         raise ValueError(f"{name} is empty: it has no samples")
     if n_features is not None and X.shape[1] != n_features:
         raise ValueError(f"{name} has {X.shape[1]} features but the model expects {n_features}")
-    if not np.all(np.isfinite(values)):
+    # A sum is finite exactly when every entry is, unless it overflows (then look closer); it
+    # needs no boolean temporary the size of X, which would count against fit's peak memory.
+    with np.errstate(over="ignore", invalid="ignore"):
+        suspicious = not np.isfinite(np.sum(values))
+    if suspicious and not np.all(np.isfinite(values)):
         bad = np.argwhere(~np.isfinite(X.toarray() if sp.issparse(X) else X))[0]
         raise ValueError(
             f"{name} contains NaN or infinity (first at row {bad[0]}, column {bad[1]})"
@@ -254,7 +258,9 @@ class Sequential:
     def _train_step(self, xb, yb, swb, loss, optimizer, fused, regularizer, clip_norm, pairs):
         """One step of gradient descent on a batch; returns the batch loss (with penalties)."""
         out = self.forward(xb, training=True)
-        value = loss.forward(out, yb) if swb is None else loss.forward(out, yb, sample_weight=swb)
+        # targets and weights were checked once in fit: skip re-validating them every batch
+        value = (loss.forward_prepared(out, yb) if swb is None
+                 else loss.forward_prepared(out, yb, sample_weight=swb))
         if fused:  # (p - t) / n straight into the layer under Sigmoid/Softmax
             grad, layers = loss.grad_wrt_logits(), self._backprop_layers[:-1]
         else:
@@ -299,8 +305,9 @@ class Sequential:
         n = X.shape[0]
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=self.dtype)
-            if sample_weight.shape != (n,) or not np.all(np.isfinite(sample_weight)):
-                raise ValueError(f"sample_weight must be finite with shape ({n},)")
+            if sample_weight.shape != (n,) or not np.all(np.isfinite(sample_weight)) or \
+                    np.any(sample_weight < 0):
+                raise ValueError(f"sample_weight must be finite and >= 0 with shape ({n},)")
         if validation_data is not None:
             if len(validation_data) != 2:
                 raise ValueError("validation_data must be a tuple (X_val, y_val)")
@@ -343,6 +350,15 @@ class Sequential:
         first_layer = self.layers[first] if first < len(self.layers) else None
         if isinstance(first_layer, Dense):
             first_layer.needs_input_grad = False
+        # Batches are gathered into buffers allocated once, and every layer keeps its per-batch
+        # arrays in a workspace while fit runs (see layers.py): no allocation per batch.
+        # Row gathers need row-major data: from a column-major array (what pandas' to_numpy
+        # gives) every gathered row is a strided read, 100x slower; copy such data once here.
+        X, Y, sample_weight = (a if a is None or sp.issparse(a) else np.ascontiguousarray(a)
+                               for a in (X, Y, sample_weight))
+        xbuf, ybuf, swbuf = (_row_buffer(a, batch_size) for a in (X, Y, sample_weight))
+        for layer in self.layers:
+            layer.workspace = {}
         self.stop_training = False
         for cb in cbs:
             cb.on_train_begin()
@@ -353,10 +369,10 @@ class Sequential:
                 order = self.rng.permutation(n) if shuffle else None
                 total, tracker = 0.0, _MetricTracker(metrics, loss)
                 for start in range(0, n, batch_size):
-                    idx = order[start:start + batch_size] if shuffle else slice(start,
-                                                                                start + batch_size)
-                    xb, yb = X[idx], Y[idx]
-                    swb = None if sample_weight is None else sample_weight[idx]
+                    idx = (order[start:start + batch_size] if shuffle
+                           else slice(start, start + batch_size))
+                    xb, yb = _take_rows(X, idx, xbuf), _take_rows(Y, idx, ybuf)
+                    swb = None if sample_weight is None else _take_rows(sample_weight, idx, swbuf)
                     value, out = self._train_step(xb, yb, swb, loss, optimizer, fused, regularizer,
                                                   clip_norm, pairs)
                     if not math.isfinite(value):
@@ -385,6 +401,8 @@ class Sequential:
         finally:
             if isinstance(first_layer, Dense):
                 first_layer.needs_input_grad = True
+            for layer in self.layers:
+                layer.workspace = None
         for cb in cbs:
             cb.on_train_end()
         self.history_ = history
@@ -503,6 +521,22 @@ class Sequential:
         tracker.update(out, Y)
         logs.update(tracker.result())
         return logs
+
+
+def _row_buffer(a, batch_size):
+    """An array for one batch of a's rows, reused every batch (None where scipy gathers)."""
+    if a is None or sp.issparse(a):
+        return None
+    return np.empty((min(batch_size, a.shape[0]), *a.shape[1:]), a.dtype)
+
+
+def _take_rows(a, idx, buf):
+    """Rows ``idx`` of ``a``: a view for a slice, else gathered into ``buf``."""
+    if buf is None or isinstance(idx, slice):
+        return a[idx]  # a view of a slice; for sparse a, scipy builds the batch's CSR matrix
+    # mode="clip" skips the bounds check and the extra copy mode="raise" makes with out=; the
+    # indices come from a permutation of range(n), so they are valid.
+    return a.take(idx, axis=0, out=buf[:len(idx)], mode="clip")
 
 
 class _MetricTracker:

@@ -39,6 +39,35 @@ def clip_grad_norm(pairs, max_norm):
     return total
 
 
+_BLOCK = 1 << 16  # elements of the cache-sized buffer _subtract_scaled forms lr * g in
+
+
+def _subtract_scaled(p, lr, g, state):
+    """p -= lr * g, in place, one block of 65,536 elements at a time.
+
+    Whole-array NumPy would write lr * g to an array-sized temporary and read it back: on a
+    large weight matrix that temporary goes out to memory and back, and the update takes as
+    long as a batch's matrix products. Formed a block at a time in a buffer kept in ``state``,
+    it stays in cache (about 2x faster). (SciPy's BLAS axpy fuses it entirely, but runs on a
+    second OpenBLAS thread pool whose spinning workers fight NumPy's over the cores.)
+    """
+    scratch = state.get("scratch")
+    if scratch is None:
+        small = p.size <= _BLOCK
+        scratch = state["scratch"] = np.empty_like(p) if small else np.empty(_BLOCK, p.dtype)
+    if scratch.shape == p.shape:  # one block: no slicing (small layers feel every call)
+        p -= np.multiply(g, lr, out=scratch)
+        return
+    if not (p.flags.c_contiguous and g.flags.c_contiguous):
+        p -= lr * g  # reshape(-1) below would copy p, and the update would be lost
+        return
+    p_flat, g_flat = p.reshape(-1), g.reshape(-1)
+    for start in range(0, p.size, _BLOCK):
+        block = p_flat[start:start + _BLOCK]
+        step = np.multiply(g_flat[start:start + _BLOCK], lr, out=scratch[:block.size])
+        np.subtract(block, step, out=block)
+
+
 class Optimizer:
     """Base class: ``step(pairs)`` updates every ``param`` from its ``grad`` in place."""
 
@@ -87,7 +116,6 @@ class SGD(Optimizer):
         self.nesterov, self.weight_decay = bool(nesterov), float(weight_decay)
 
     def _update(self, p, g, state):
-        lr = p.dtype.type(self.lr)
         if self.weight_decay:
             g = g + p.dtype.type(self.weight_decay) * p
         if self.momentum:
@@ -99,7 +127,7 @@ class SGD(Optimizer):
                 buf *= mu
                 buf += p.dtype.type(1 - self.dampening) * g
             g = g + mu * buf if self.nesterov else buf
-        p -= lr * g
+        _subtract_scaled(p, p.dtype.type(self.lr), g, state)
 
 
 class RMSprop(Optimizer):

@@ -1,0 +1,48 @@
+"""The benchmark's timing harness: interleaving order, warm-up, the in-fit driver, ratios."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+# loaded from its file, so the benchmarks folder never lands on sys.path of the test run
+_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "common.py"
+_spec = importlib.util.spec_from_file_location("glassnet_bench_common", _PATH)
+common = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(common)
+
+
+def test_rounds_alternate_order_and_drop_the_warmup():
+    calls = []
+    contenders = {name: (lambda name=name: calls.append(name)) for name in "ABC"}
+    times = common.interleaved(contenders, rounds=3, warmup=1)
+    assert calls == list("ABC" "CBA" "ABC" "CBA")
+    assert {k: len(v) for k, v in times.items()} == {"A": 3, "B": 3, "C": 3}
+
+
+def test_driver_runs_the_others_between_its_epochs():
+    calls = []
+
+    def train(epochs, between):
+        seconds = []
+        for e in range(epochs):
+            calls.append(f"g{e}")
+            seconds.append(float(e + 1))
+            between()
+        return seconds
+
+    contenders = {"A": lambda: calls.append("A"), "B": lambda: calls.append("B")}
+    times = common.interleaved(contenders, rounds=2, warmup=1, driver=("g", train))
+    assert calls == ["g0", "A", "B", "g1", "B", "A", "g2", "A", "B"]
+    assert times["g"] == [2.0, 3.0]  # the warm-up epoch is dropped
+    assert len(times["A"]) == len(times["B"]) == 2
+
+
+def test_summary_ratios_are_per_round_medians():
+    times = {"glassnet": [1.0, 2.0, 1.0], "other": [3.0, 2.0, 5.0]}
+    s = common.summarize(times, n_samples=100)
+    assert s["glassnet"]["samples_per_second"] == pytest.approx(100.0)
+    # per-round ratios 3, 1, 5: median 3 (the ratio of medians would be 3 / 1 as well, but
+    # the per-round form pairs each epoch with its neighbour in time)
+    assert s["other"]["glassnet_speedup"] == pytest.approx(3.0)
+    assert "glassnet_speedup" not in s["glassnet"]

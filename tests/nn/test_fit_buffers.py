@@ -1,0 +1,160 @@
+"""The speed mechanisms of fit (reused batch buffers, gathered rows, in-place activation
+gradients) must give exactly what the plain public API gives, and never overwrite an array a
+caller holds."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import glassnet.nn as gn
+
+
+def _data(n=50, d=6, classes=3, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)).astype(np.float32)
+    return X, rng.integers(0, classes, n)
+
+
+def _model(activation="relu", seed=3, dtype="float32"):
+    return gn.Sequential([gn.Dense(6, 8), gn.get_activation(activation), gn.Dense(8, 5),
+                          gn.Tanh(), gn.Dense(5, 3), gn.Softmax()], seed=seed, dtype=dtype)
+
+
+def _manual_fit(model, X, y, epochs, batch_size, lr, shuffle):
+    """Reference training loop through the public forward/backward API (no workspaces)."""
+    loss, opt = gn.CrossEntropy(), gn.SGD(lr=lr)
+    pairs = model.parameters()
+    Y = loss.prepare_target(y, (X.shape[0], 3), model.dtype)
+    for _ in range(epochs):
+        order = model.rng.permutation(X.shape[0]) if shuffle else np.arange(X.shape[0])
+        for start in range(0, X.shape[0], batch_size):
+            idx = order[start:start + batch_size]
+            loss.forward(model.forward(X[idx], training=True), Y[idx])
+            model.backward(loss.backward())
+            opt.step(pairs)
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_fit_matches_a_plain_loop_including_the_short_last_batch(activation, shuffle):
+    X, y = _data()  # 50 rows in batches of 16: the last batch has 2 rows
+    a = _model(activation)
+    b = a.copy()  # same weights and same generator state, so the same permutations
+    a.fit(X, y, optimizer=gn.SGD(lr=0.1), epochs=3, batch_size=16, shuffle=shuffle, verbose=0)
+    _manual_fit(b, X, y, epochs=3, batch_size=16, lr=0.1, shuffle=shuffle)
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        for key in wa:
+            # the fused softmax + CE gradient differs from the chained one by rounding only
+            np.testing.assert_allclose(wa[key], wb[key], rtol=1e-5, atol=1e-6)
+    assert not np.array_equal(a.get_weights()[0]["W"], _model(activation).get_weights()[0]["W"])
+
+
+def test_fit_leaves_no_workspace_behind_even_when_it_fails():
+    X, y = _data()
+    model = _model()
+    model.fit(X, y, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
+    assert all(layer.workspace is None for layer in model.layers)
+
+    class Interrupt(gn.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X, y, optimizer=gn.SGD(lr=0.1), epochs=2, batch_size=16,
+                  callbacks=[Interrupt()], verbose=0)
+    assert all(layer.workspace is None for layer in model.layers)
+    assert all(layer.needs_input_grad for layer in model.layers if isinstance(layer, gn.Dense))
+
+
+def test_outputs_kept_across_calls_stay_valid():
+    X, y = _data()
+    model = _model()
+    model.fit(X, y, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
+    for training in (False, True):
+        first = model.forward(X[:16], training)
+        kept = first.copy()
+        model.forward(X[16:32], training)
+        np.testing.assert_array_equal(first, kept)
+    p1 = model.predict(X[:20])
+    kept = p1.copy()
+    model.predict(X[20:40])
+    np.testing.assert_array_equal(p1, kept)
+
+
+class _KeepPredictions(gn.Callback):
+    def __init__(self, X):
+        self.X, self.kept = X, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        # batch_size 8 < 50 rows: predict concatenates several forward passes
+        p = self.model.predict(self.X, batch_size=8)
+        self.kept.append((p, p.copy()))
+
+
+def test_predictions_made_during_fit_are_not_overwritten_by_later_batches():
+    X, y = _data()
+    keep = _KeepPredictions(X)
+    model = _model()
+    model.fit(X, y, optimizer=gn.SGD(lr=0.1), epochs=3, batch_size=16, validation_data=(X, y),
+              callbacks=[keep], verbose=0)
+    for p, copy in keep.kept:
+        np.testing.assert_array_equal(p, copy)
+    # and they are the real predictions: the last one equals a fresh predict after training
+    np.testing.assert_allclose(keep.kept[-1][0], model.predict(X), rtol=1e-6)
+    assert not np.allclose(keep.kept[0][0], keep.kept[-1][0])
+
+
+def test_backward_outside_fit_leaves_the_callers_gradient_alone():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 5)).astype(np.float32)
+    for layer in (gn.ReLU(), gn.Sigmoid(), gn.Tanh(), gn.Dense(5, 5)):
+        layer.forward(x, training=True)
+        g = rng.standard_normal((4, 5)).astype(np.float32)
+        kept = g.copy()
+        layer.backward(g)
+        np.testing.assert_array_equal(g, kept)
+
+
+def test_dense_bias_gradient_is_the_column_sum():
+    rng = np.random.default_rng(2)
+    layer = gn.Dense(3, 4, rng=0)
+    for rows in (7, 2, 7):  # the cached ones vector serves a shorter batch, then a longer one
+        layer.forward(rng.standard_normal((rows, 3)).astype(np.float32))
+        g = rng.standard_normal((rows, 4)).astype(np.float32)
+        layer.backward(g)
+        np.testing.assert_allclose(layer.grads["b"], g.sum(axis=0), rtol=1e-6, atol=1e-6)
+
+
+def test_column_major_and_sparse_inputs_train_like_row_major():
+    X, y = _data()
+    runs = []
+    for data in (X, np.asfortranarray(X), sp.csr_matrix(X)):
+        model = _model()
+        model.fit(data, y, optimizer=gn.SGD(lr=0.1), epochs=2, batch_size=16, verbose=0)
+        runs.append(model.get_weights())
+    for other in runs[1:]:
+        for wa, wb in zip(runs[0], other):
+            for key in wa:
+                np.testing.assert_allclose(wa[key], wb[key], rtol=1e-5, atol=1e-6)
+
+
+def test_fit_does_not_modify_the_callers_data():
+    X, y = _data()
+    kept = X.copy()
+    gn.Sequential([gn.ReLU(), gn.Dense(6, 3), gn.Softmax()], seed=0).fit(
+        X, y, optimizer=gn.SGD(lr=0.1), epochs=2, batch_size=16, shuffle=False, verbose=0)
+    np.testing.assert_array_equal(X, kept)
+
+
+def test_fit_starts_backprop_at_the_logits_after_softmax_and_sigmoid(monkeypatch):
+    def never(self, grad_out):
+        raise AssertionError("the fused (p - t) / n gradient should have been used")
+
+    monkeypatch.setattr(gn.Softmax, "backward", never)
+    monkeypatch.setattr(gn.Sigmoid, "backward", never)
+    X, y = _data()
+    _model().fit(X, y, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
+    binary = gn.Sequential([gn.Dense(6, 1), gn.Sigmoid()], seed=0)
+    binary.fit(X, y % 2, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
+    with pytest.raises(AssertionError, match="fused"):  # MSE after a sigmoid: not fusable
+        binary.fit(X, y % 2, loss="mse", optimizer=gn.SGD(lr=0.1), epochs=1, verbose=0)
