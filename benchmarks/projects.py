@@ -1,21 +1,17 @@
 """The two worked projects as benchmarks: IMDB sentiment (sparse input) and bike sharing.
 
-Both read the data sets bundled for the course projects (``DATA_DIR``); the loaders here are
-the minimum the timing needs (the projects' own loaders and vectorizer live in the package).
+Both use the data bundled with glassnet and the package's own loaders, vectorizer and the bike
+project's preparation, so the benchmark times what a user runs.
 """
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 
 import glassnet.nn as gn
-
-DATA_DIR = Path(os.environ.get("GLASSNET_DATA", "/work/shared/data"))
 
 
 class _EpochTimer(gn.Callback):
@@ -31,17 +27,19 @@ class _EpochTimer(gn.Callback):
         self.seconds.append(time.perf_counter() - self._t0)
 
 
-def load_imdb(max_features=None, min_df=5):
-    """Binary bag-of-words CSR matrices (float32) for the 25k/25k IMDB split, and 0/1 labels."""
-    import pandas as pd
-    from sklearn.feature_extraction.text import CountVectorizer
+def load_imdb(min_count=5):
+    """Binary bag-of-words CSR matrices (float32) for the 25k/25k IMDB split, and 0/1 labels.
 
-    train = pd.read_csv(DATA_DIR / "imdb_train.tsv.gz", sep="\t")
-    test = pd.read_csv(DATA_DIR / "imdb_test.tsv.gz", sep="\t")
-    vec = CountVectorizer(binary=True, min_df=min_df, max_features=max_features,
-                          dtype=np.float32)
-    X_train = vec.fit_transform(train["text"]).tocsr()
-    X_test = vec.transform(test["text"]).tocsr()
+    The reviews come from glassnet's loader (the repository's data/ folder, then the user cache)
+    and the features from glassnet's own ``BagOfWords``, as the sentiment project makes them.
+    """
+    from glassnet.data import BagOfWords
+    from glassnet.datasets.imdb import load_imdb as load_reviews
+
+    train, test = load_reviews("train"), load_reviews("test")
+    bow = BagOfWords("binary", min_count=min_count)
+    X_train = bow.fit_transform(train["text"].tolist())
+    X_test = bow.transform(test["text"].tolist())
     y_train = (train["label"] == "positive").to_numpy(np.float32)
     y_test = (test["label"] == "positive").to_numpy(np.float32)
     return X_train, y_train, X_test, y_test
@@ -75,21 +73,12 @@ def sentiment(epochs=5, warmup=1, batch_size=128, hidden=16, lr=3e-4, seed=0):
 
 
 def load_bike():
-    """The course's bike-sharing split: 56 features, standardized count; train/val/test."""
-    import pandas as pd
+    """The course's bike-sharing split (glassnet.projects.bike.prepare): train and validation."""
+    from glassnet.projects.bike import prepare
 
-    rides = pd.read_csv(DATA_DIR / "bike_sharing_hour.csv.gz")
-    dummies = ["season", "weathersit", "mnth", "hr", "weekday"]
-    rides = pd.get_dummies(rides, columns=dummies, dtype=float)
-    rides = rides.drop(columns=["instant", "dteday", "atemp", "workingday"])
-    for col in ["casual", "registered", "cnt", "temp", "hum", "windspeed"]:
-        rides[col] = (rides[col] - rides[col].mean()) / rides[col].std()
-    test_rows, val_rows = 21 * 24, 60 * 24
-    data = rides[:-test_rows]
-    features = data.drop(columns=["cnt", "casual", "registered"])
-    X = features.to_numpy(np.float32)
-    y = data["cnt"].to_numpy(np.float32)
-    return X[:-val_rows], y[:-val_rows], X[-val_rows:], y[-val_rows:]
+    data = prepare()
+    (X, y), (Xv, yv) = data["train"], data["validation"]
+    return X, y[:, 0], Xv, yv[:, 0]
 
 
 class _StopBelow(gn.Callback):

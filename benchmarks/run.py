@@ -159,13 +159,6 @@ def main(argv=None):
         if not args.quick:
             import projects
 
-            for name, files in (("sentiment", ["imdb_train.tsv.gz", "imdb_test.tsv.gz"]),
-                                ("bike", ["bike_sharing_hour.csv.gz"])):
-                missing = [f for f in files if not (projects.DATA_DIR / f).exists()]
-                if missing and name not in args.skip:
-                    print(f"{name}: {', '.join(missing)} not in {projects.DATA_DIR} (set "
-                          "GLASSNET_DATA): skipped", file=sys.stderr)
-                    args.skip.append(name)
             if "sentiment" not in args.skip:
                 s = results["sentiment"] = projects.sentiment()
                 extras.append(f"Sentiment ({s['architecture']}, batch {s['batch_size']}): "
