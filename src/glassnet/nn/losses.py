@@ -43,6 +43,15 @@ def _as_float(a, dtype):
     return a if a.dtype == dtype else a.astype(dtype)
 
 
+def _validate_weights(name, weights, n, dtype):
+    weights = np.asarray(weights, dtype=dtype)
+    if weights.ndim != 1 or weights.shape[0] != n:
+        raise ValueError(f"{name} must have shape ({n},), got {weights.shape}")
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise ValueError(f"{name} must be finite and non-negative")
+    return weights
+
+
 class Loss:
     """Base class. ``reduction`` is ``"mean"`` (as documented per loss) or ``"sum"``."""
 
@@ -68,13 +77,26 @@ class Loss:
     def __call__(self, pred, target):
         return self.forward(pred, target)
 
-    def forward_prepared(self, pred, target, **kwargs):
-        """``forward`` on a target already in ``prepare_target``'s form (and checked weights).
+    def forward(self, pred, target, sample_weight=None):
+        """The loss of ``pred`` against ``target`` (a float); caches what ``backward`` needs.
+
+        ``sample_weight`` (n,) scales each row's contribution (see each loss for how the mean
+        is then taken).
+        """
+        pred = np.asarray(pred)
+        target = self.prepare_target(target, pred.shape, pred.dtype)
+        if sample_weight is not None:
+            sample_weight = _validate_weights("sample_weight", sample_weight, pred.shape[0],
+                                              pred.dtype)
+        return self.forward_prepared(pred, target, sample_weight)
+
+    def forward_prepared(self, pred, target, sample_weight=None):
+        """``forward`` on a target already in ``prepare_target``'s form and checked weights.
 
         ``fit`` prepares and checks its targets once, so its batch loop calls this and skips
-        re-validating every batch. Subclasses that validate in ``forward`` override it.
+        re-validating every batch.
         """
-        return self.forward(pred, target, **kwargs)
+        raise NotImplementedError
 
     def _reduce(self, total, n):
         return float(total / n) if self.reduction == "mean" else float(total)
@@ -93,14 +115,6 @@ class _Elementwise(Loss):
     ``sample_weight`` (n,) counts every element of row i w_i times: sum_ij w_i l(d_ij) / N,
     so integer weights act like repeated rows (up to the N of the mean).
     """
-
-    def forward(self, pred, target, sample_weight=None):
-        pred = np.asarray(pred)
-        if sample_weight is not None:
-            sample_weight = _validate_weights("sample_weight", sample_weight, pred.shape[0],
-                                              pred.dtype)
-        target = self.prepare_target(target, pred.shape, pred.dtype)
-        return self.forward_prepared(pred, target, sample_weight)
 
     def forward_prepared(self, pred, target, sample_weight=None):
         self._diff = pred - target
@@ -191,15 +205,6 @@ class HuberLoss(_Elementwise):
         return {"delta": self.delta, "reduction": self.reduction}
 
 
-def _validate_weights(name, weights, n, dtype):
-    weights = np.asarray(weights, dtype=dtype)
-    if weights.ndim != 1 or weights.shape[0] != n:
-        raise ValueError(f"{name} must have shape ({n},), got {weights.shape}")
-    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-        raise ValueError(f"{name} must be finite and non-negative")
-    return weights
-
-
 class BinaryCrossEntropy(Loss):
     """-[y log p + (1 - y) log(1 - p)], mean over all elements.
 
@@ -229,14 +234,6 @@ class BinaryCrossEntropy(Loss):
         if np.any((target < 0) | (target > 1)):
             raise ValueError("BinaryCrossEntropy targets must lie in [0, 1]")
         return target
-
-    def forward(self, pred, target, sample_weight=None):
-        pred = np.asarray(pred)
-        t = self.prepare_target(target, pred.shape, pred.dtype)
-        if sample_weight is not None:
-            sample_weight = _validate_weights("sample_weight", sample_weight, pred.shape[0],
-                                              pred.dtype)
-        return self.forward_prepared(pred, t, sample_weight)
 
     def forward_prepared(self, pred, t, sample_weight=None):
         w = None
@@ -305,6 +302,9 @@ class CrossEntropy(Loss):
         return None if self.from_logits else Softmax
 
     def prepare_target(self, target, pred_shape, dtype):
+        if len(pred_shape) != 2:
+            raise ValueError(f"CrossEntropy expects (n, n_classes) predictions, got "
+                             f"{tuple(pred_shape)}")
         target = np.asarray(target)
         n, c = pred_shape
         if target.ndim == 1:
@@ -320,16 +320,6 @@ class CrossEntropy(Loss):
         if target.shape != (n, c):
             raise ValueError(f"target shape {target.shape} does not match prediction ({n}, {c})")
         return _as_float(target, dtype)
-
-    def forward(self, pred, target, sample_weight=None):
-        pred = np.asarray(pred)
-        if pred.ndim != 2:
-            raise ValueError(f"CrossEntropy expects (n, n_classes) predictions, got {pred.shape}")
-        t = self.prepare_target(target, pred.shape, pred.dtype)
-        if sample_weight is not None:
-            sample_weight = _validate_weights("sample_weight", sample_weight, pred.shape[0],
-                                              pred.dtype)
-        return self.forward_prepared(pred, t, sample_weight)
 
     def forward_prepared(self, pred, t, sample_weight=None):
         n = pred.shape[0]
