@@ -28,7 +28,7 @@ FLOAT32_SAMPLE_WEIGHT = (
 
 
 def expected_failures(estimator):
-    """Checks expected to fail, each with its reason (also listed in docs/readme/sklearn.md)."""
+    """Checks expected to fail, each with its reason (also listed in the README)."""
     if estimator.dtype != "float32":
         return {}
     return {

@@ -9,7 +9,7 @@ its own ``fit``. MLP's stopping rule is a glassnet ``Callback`` (``_StoppingRule
 Importing ``glassnet`` does not import this module; importing this module needs scikit-learn
 (``pip install glassnet[sklearn]``).
 
-Choices that differ from ``MLPClassifier`` (see docs/readme/sklearn.md):
+Choices that differ from ``MLPClassifier`` (see the README, "scikit-learn estimators"):
 
 * ``alpha`` (and ``l1``) are per-sample strengths as in MLP: a batch of total sample weight m
   adds alpha / (2 m) ||W||^2, i.e. the engine's ``l2 = alpha / m`` with m the batch size times
