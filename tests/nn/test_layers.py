@@ -117,3 +117,28 @@ def test_step_forward_and_backward_error():
 def test_softmax_rows_sum_to_one(rng):
     y = Softmax().forward(rng.normal(size=(4, 6)) * 100)
     np.testing.assert_allclose(y.sum(axis=1), 1)
+
+
+def test_sparse_backward_writes_only_used_rows_and_stays_exact(rng):
+    """Consecutive sparse batches with different words, and a dense batch between them: the
+    weight gradient always equals the dense x.T @ g (stale rows are cleared)."""
+    layer = Dense(50, 4, rng=0, dtype=np.float64)
+    for density in (0.05, 0.2, None, 0.02, 0.1):
+        x = rng.random((3, 50)) * (rng.random((3, 50)) < (density or 1.0))
+        g = rng.normal(size=(3, 4))
+        layer.forward(x if density is None else sp.csr_matrix(x))
+        layer.backward(g)
+        np.testing.assert_allclose(layer.grads["W"], x.T @ g, atol=1e-12)
+        if density is None:
+            assert layer.grad_rows is None
+        else:
+            np.testing.assert_array_equal(layer.grad_rows, np.flatnonzero(x.any(axis=0)))
+
+
+def test_sparse_backward_accepts_csc_input(rng):
+    x = rng.random((4, 6)) * (rng.random((4, 6)) < 0.4)
+    g = rng.normal(size=(4, 2))
+    layer = Dense(6, 2, rng=0, dtype=np.float64)
+    layer.forward(sp.csc_matrix(x))
+    layer.backward(g)
+    np.testing.assert_allclose(layer.grads["W"], x.T @ g, atol=1e-12)

@@ -133,6 +133,9 @@ class Dense(Layer):
         # The first layer of a model never needs dL/dx; the model switches this off to save a
         # matrix product per batch.
         self.needs_input_grad = True
+        # Rows of grads["W"] that the last sparse backward wrote (None: the whole array may hold
+        # values). Plain SGD reads it to update only those rows: the course's sparse updates.
+        self.grad_rows = None
         self._x = None
         self._ones_cache = None
         self.reset_parameters(np.random.default_rng(rng), dtype)
@@ -146,6 +149,8 @@ class Dense(Layer):
             self.grads["b"] = np.zeros_like(self.params["b"])
 
     def forward(self, x, training=False):
+        if sp.issparse(x) and x.format != "csr":
+            x = x.tocsr()  # backward reads x's row structure (indptr/indices) directly
         self._x = x
         W = self.params["W"]
         if sp.issparse(x):
@@ -160,9 +165,10 @@ class Dense(Layer):
     def backward(self, grad_out):
         x = self._x
         if sp.issparse(x):
-            self.grads["W"][...] = x.T @ grad_out  # CSC(x.T) @ dense: sparse rows only
+            self._sparse_weight_grad(x, grad_out)
         else:
             _dot(x.T, grad_out, out=self.grads["W"])  # x.T is a view: BLAS reads it as is
+            self.grad_rows = None
         if self.bias:
             # db = 1^T g: a BLAS matrix-vector product, several times faster than np.sum(axis=0)
             _dot(self._ones(grad_out.shape[0], grad_out.dtype), grad_out, out=self.grads["b"])
@@ -170,6 +176,26 @@ class Dense(Layer):
             return None
         return _dot(grad_out, self.params["W"].T,
                     out=self._scratch("dx", (grad_out.shape[0], self.n_in), grad_out.dtype))
+
+    def _sparse_weight_grad(self, x, g):
+        """dW = x.T @ g for CSR x, written only into the rows of the columns x uses.
+
+        Row j of dW is sum_i x[i, j] g[i], zero unless some sample has feature j. For one review
+        of ~100 distinct words out of an 80,000-word vocabulary, computing those rows on a compact
+        matrix of just the used columns, and clearing only the rows the previous batch wrote,
+        costs the review's words instead of the whole vocabulary. The array stays the exact,
+        full gradient (zeros elsewhere), so every optimizer still reads it as usual.
+        """
+        gW = self.grads["W"]
+        rows, local = np.unique(x.indices, return_inverse=True)
+        compact = sp.csr_matrix((x.data, local.reshape(-1), x.indptr),
+                                shape=(x.shape[0], rows.size))
+        if self.grad_rows is None:  # the array may hold a dense gradient: clear it once
+            gW[...] = 0
+        else:
+            gW[self.grad_rows] = 0
+        gW[rows] = compact.T @ g
+        self.grad_rows = rows
 
     def _ones(self, n, dtype):
         """A vector of n ones (kept: it is the same every batch)."""

@@ -272,7 +272,11 @@ class Sequential:
             value += regularizer.penalty(self._reg_layers)
         if clip_norm is not None:
             optimizers_mod.clip_grad_norm(pairs, clip_norm)
-        optimizer.step(pairs)
+        if self._sparse_first and not regularizer:  # a penalty's gradient is dense
+            optimizer.step(pairs, [getattr(lay, "grad_rows", None) if k == "W" else None
+                                   for lay in self.layers for k in lay.params])
+        else:
+            optimizer.step(pairs)
         return value, out
 
     def fit(self, X, y, *, loss=None, optimizer=None, epochs=1, batch_size=None, shuffle=True,
@@ -347,6 +351,7 @@ class Sequential:
         # skip that layer's dL/dx (one matrix product per batch saved).
         self._backprop_layers = self.layers[first:]
         self._reg_layers = self.param_layers
+        self._sparse_first = sp.issparse(X)
         first_layer = self.layers[first] if first < len(self.layers) else None
         if isinstance(first_layer, Dense):
             first_layer.needs_input_grad = False

@@ -77,15 +77,29 @@ class Optimizer:
         self.state: list[dict] = []
         self.t = 0  # steps taken
 
-    def step(self, pairs):
+    def step(self, pairs, rows=None):
+        """Update every param from its grad. ``rows`` (optional, one entry per pair): the row
+        indices outside which a gradient is known to be zero, or None; an optimizer whose update
+        is then exactly zero elsewhere (plain SGD) touches only those rows."""
         if len(self.state) != len(pairs):
             self.state = [{} for _ in pairs]
         self.t += 1
-        for (p, g), state in zip(pairs, self.state):
-            self._update(p, g, state)
+        if rows is None:
+            for (p, g), state in zip(pairs, self.state):
+                self._update(p, g, state)
+            return
+        for (p, g), state, r in zip(pairs, self.state, rows):
+            if r is None:
+                self._update(p, g, state)
+            else:
+                self._update_rows(p, g, state, r)
 
     def _update(self, p, g, state):  # pragma: no cover - interface
         raise NotImplementedError
+
+    def _update_rows(self, p, g, state, rows):
+        """By default a row hint changes nothing: moments and decay move every weight."""
+        self._update(p, g, state)
 
     def reset(self):
         """Forget all state (momentum, moments, step count)."""
@@ -128,6 +142,11 @@ class SGD(Optimizer):
                 buf += p.dtype.type(1 - self.dampening) * g
             g = g + mu * buf if self.nesterov else buf
         _subtract_scaled(p, p.dtype.type(self.lr), g, state)
+
+    def _update_rows(self, p, g, state, rows):
+        if self.momentum or self.weight_decay:  # both move rows whose gradient is zero
+            return self._update(p, g, state)
+        p[rows] -= p.dtype.type(self.lr) * g[rows]  # elsewhere g = 0: the same update, exactly
 
 
 class RMSprop(Optimizer):
