@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from glassnet.data import BagOfWords, polarity_ratios, tokenize
-from glassnet.nn import SGD, Dense, Sequential, Sigmoid
+from glassnet.nn import SGD, Dense, Sequential, Sigmoid, SSELoss, gradcheck
 
 TEXTS = [
     "The movie was great, great fun.<br /><br />I loved it!",
@@ -167,28 +167,12 @@ def test_dense_csr_weight_gradient_matches_central_differences():
     Xs, _ = _sparse_and_dense(rng)
     y = rng.normal(size=(6, 4))
     layer = Dense(9, 4, rng=2, dtype=np.float64)
-
-    def loss():
-        return 0.5 * np.sum((layer.forward(Xs) - y) ** 2)
-
-    loss()
-    layer.backward(layer.forward(Xs) - y)
-    analytic = layer.grads["W"].copy()
-    W = layer.params["W"]
-    numeric = np.zeros_like(W)
-    eps = 1e-6
-    for idx in np.ndindex(W.shape):
-        old = W[idx]
-        W[idx] = old + eps
-        plus = loss()
-        W[idx] = old - eps
-        minus = loss()
-        W[idx] = old
-        numeric[idx] = (plus - minus) / (2 * eps)
-    assert np.linalg.norm(analytic - numeric) / np.linalg.norm(analytic + numeric) < 1e-8
+    errors = gradcheck(layer, SSELoss(), Xs, y)
+    assert set(errors) == {"0.W", "0.b"} and max(errors.values()) < 1e-8
     # Columns of x that are zero in every row get exactly zero gradient.
+    layer.backward(layer.forward(Xs) - y)
     unused = np.asarray(Xs.sum(axis=0)).ravel() == 0
-    assert np.all(analytic[unused] == 0)
+    assert np.all(layer.grads["W"][unused] == 0)
 
 
 def test_training_on_csr_matches_training_on_dense():
