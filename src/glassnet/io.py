@@ -34,8 +34,8 @@ import numpy as np
 FORMAT = "glassnet-model"
 FORMAT_VERSION = 1
 
-__all__ = ["FORMAT_VERSION", "ModelBundle", "ModelFileError", "atomic_write", "load_bundle",
-           "load_model", "read_meta", "save_model"]
+__all__ = ["FORMAT_VERSION", "ModelBundle", "ModelFileError", "atomic_write", "atomic_write_text",
+           "load_bundle", "load_model", "read_meta", "save_model"]
 
 
 class ModelFileError(ValueError):
@@ -103,6 +103,12 @@ def _check_preprocessing(state, n_features):
     if n_features is not None and len(names) != n_features:
         raise ValueError(f"preprocessing makes {len(names)} features but the network "
                          f"takes {n_features}")
+
+
+def atomic_write_text(path, text):
+    """Write ``text`` (UTF-8) to ``path`` atomically: metrics, configs, predictions."""
+    data = text.encode("utf-8")
+    return atomic_write(path, lambda f: f.write(data))
 
 
 def _architecture(model):

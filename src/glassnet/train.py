@@ -317,7 +317,7 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
 def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=True):
     """Write the model file, ``metrics.json`` and the plots into ``out_dir``; returns paths."""
     from . import plots as plotting
-    from .io import atomic_write, save_model
+    from .io import atomic_write_text, save_model
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -326,7 +326,7 @@ def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=T
                                         "source": result.get("source"),
                                         "read_options": result.get("read_options", {})})}
     text = json.dumps(result, indent=2, allow_nan=False) + "\n"
-    files["metrics"] = atomic_write(out / "metrics.json", lambda f: f.write(text.encode()))
+    files["metrics"] = atomic_write_text(out / "metrics.json", text)
     if not plots:
         return files
     best = None if result["best_epoch"] is None else result["best_epoch"] - 1

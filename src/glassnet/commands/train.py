@@ -272,10 +272,10 @@ def cmd_train(args):
     shown = ", ".join(f"{k} {_fmt(v)}" for k, v in base.items() if k != "rule")
     console.print(f"baseline on test ({base['rule']}): {shown}", markup=False)
     run_toml = Path(args.out) / "run.toml"
-    from ..io import atomic_write
+    from ..io import atomic_write_text
 
     text = config.replace(task=task).to_toml()
-    atomic_write(run_toml, lambda f: f.write(text.encode()))
+    atomic_write_text(run_toml, text)
     for path in [*result.files.values(), run_toml]:
         console.print(f"wrote {path}", markup=False)
     return 0
@@ -307,10 +307,10 @@ def cmd_evaluate(args):
             table.add_row(str(c), *map(str, row))
         console.print(table)
     if args.json:
-        from ..io import atomic_write
+        from ..io import atomic_write_text
 
         text = json.dumps(scores, indent=2) + "\n"
-        atomic_write(args.json, lambda f: f.write(text.encode()))
+        atomic_write_text(args.json, text)
         console.print(f"wrote {args.json}", markup=False)
     return 0
 
@@ -335,10 +335,10 @@ def cmd_predict(args):
     if args.output == "-":
         out.to_csv(sys.stdout, index=False)
     else:
-        from ..io import atomic_write
+        from ..io import atomic_write_text
 
         text = out.to_csv(index=False)
-        atomic_write(args.output, lambda f: f.write(text.encode()))
+        atomic_write_text(args.output, text)
         print(f"wrote {len(out):,} predictions to {args.output}", file=sys.stderr)
     return 0
 

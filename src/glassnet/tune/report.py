@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io import atomic_write, save_model
+from ..io import atomic_write_text, save_model
 from .objective import fit_config, predict_for_metric, score
 
 __all__ = ["best_config", "best_trials_table", "retrain_best", "save_figures",
@@ -66,7 +66,7 @@ def write_best_config(study, space, path, metric):
     head = (f"# best trial {best.number} of study {study.study_name!r}: validation {metric} "
             f"{best.value:.6g} after {best.user_attrs.get('epochs', '?')} epochs\n")
     text = head + config.to_toml()
-    atomic_write(path, lambda f: f.write(text.encode()))
+    atomic_write_text(path, text)
     return Path(path)
 
 
