@@ -217,3 +217,23 @@ def test_fused_output_gradient_equals_chain_rule(rng, act, loss, k):
         g = layer.backward(g)
     for a, (_, b) in zip(chained, model.parameters()):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_a_user_loss_with_only_forward_and_backward_trains():
+    """The documented contract (forward -> float, backward -> dL/dpred) is enough for fit."""
+    from glassnet.nn import Adam, Loss
+
+    class QuarticLoss(Loss):
+        def forward(self, pred, target):
+            self._d = pred - np.asarray(target, dtype=pred.dtype).reshape(pred.shape)
+            return float(np.mean(self._d ** 4))
+
+        def backward(self):
+            return 4 * self._d ** 3 / self._d.size
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 2))
+    y = X @ np.array([1.0, -1.0])
+    model = Sequential([Dense(2, 1)], seed=0)
+    h = model.fit(X, y, loss=QuarticLoss(), optimizer=Adam(0.05), epochs=100, verbose=0)
+    assert h.history["loss"][-1] < 0.01 * h.history["loss"][0]

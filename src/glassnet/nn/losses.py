@@ -94,9 +94,14 @@ class Loss:
         """``forward`` on a target already in ``prepare_target``'s form and checked weights.
 
         ``fit`` prepares and checks its targets once, so its batch loop calls this and skips
-        re-validating every batch.
+        re-validating every batch. A user's loss that defines only ``forward`` (the documented
+        contract) is called through it.
         """
-        raise NotImplementedError
+        if type(self).forward is Loss.forward:
+            raise NotImplementedError(f"{type(self).__name__} must define forward or "
+                                      "forward_prepared")
+        kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
+        return self.forward(pred, target, **kwargs)
 
     def _reduce(self, total, n):
         return float(total / n) if self.reduction == "mean" else float(total)
