@@ -5,7 +5,8 @@ PyTorch (CPU) and scikit-learn, next to a loop of only the networks' matrix prod
 ceiling), each contender one epoch in turn; then the IMDB sentiment and bike-sharing projects
 and the peak memory of a fit. Prints a table and writes ``benchmarks/results.json`` with the
 machine's CPU, BLAS and library versions. Each figure is the median of ``--rounds`` timed epochs
-after a warm-up; each ratio the median over rounds of the per-round ratio.
+(more for the smaller networks, see ``ROUNDS_SCALE``) after a warm-up round, each timed epoch
+right after an untimed one; each ratio the median over rounds of the per-round ratio.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ TARGETS = {  # (network, contender) -> least speed-up of glassnet over it (gemm:
 CEILING_TARGET = 0.85  # at batch 256, medium and large: glassnet >= 85% of the GEMM-only speed
 SENTIMENT_TARGET = {"reviews_per_second": 20_000, "test_accuracy": 0.88}
 MEMORY_TARGET = 1.2
+# Timed rounds per figure, as a multiple of --rounds: a small network's epoch takes milliseconds
+# and this machine's noise comes in phases of about a second, so more rounds buy a steadier
+# median for almost no time; a large network's epoch takes a second or two.
+ROUNDS_SCALE = {"small": 4, "medium": 2, "large": 1}
 
 
 def available_contenders():
@@ -43,14 +48,15 @@ def available_contenders():
     return [*names, "gemm_only"]
 
 
-def run_dense(spec, batch_size, names, rounds, pause, rows=None):
+def run_dense(spec, batch_size, names, rounds, pause, rows=None, warm=1):
     if rows:
         spec = dense_nets.NetSpec(spec.name, spec.sizes, rows, spec.activation, spec.task)
     X, y = dense_nets.make_data(spec)
     contenders = {name: dense_nets.CONTENDERS[name](spec, X, y, batch_size)
                   for name in names if name != "glassnet"}
     driver = ("glassnet", dense_nets.glassnet_train(spec, X, y, batch_size))
-    times = common.interleaved(contenders, rounds, warmup=1, pause=pause, driver=driver)
+    times = common.interleaved(contenders, rounds, warmup=1, pause=pause, driver=driver,
+                                warm=warm)
     result = {"network": spec.name, "sizes": spec.sizes, "rows": spec.n_rows,
               "activation": spec.activation, "task": spec.task, "batch_size": batch_size,
               "contenders": common.summarize(times, spec.n_rows)}
@@ -118,11 +124,15 @@ def print_table(dense, extras, checks):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="timed epochs per figure (>= 5)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="timed epochs per figure (>= 5; x4 for small, x2 for medium)")
     parser.add_argument("--threads", type=int, default=os.cpu_count(),
                         help="threads for every library's BLAS/OpenMP (default: all cores)")
     parser.add_argument("--pause", type=float, default=0.05,
                         help="seconds of sleep before each timed epoch (idle threads settle)")
+    parser.add_argument("--warm", type=int, default=1,
+                        help="untimed epochs right before each timed one (caches warm again "
+                             "after the pause)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: fewer rows, 2 rounds, no projects (not for reporting)")
     parser.add_argument("--skip", nargs="*", default=[],
@@ -140,7 +150,9 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     rounds = 2 if args.quick else args.rounds
     results = {"machine": common.machine_info(args.threads),
-               "settings": {"rounds": rounds, "warmup_rounds": 1, "pause": args.pause,
+               "settings": {"rounds": rounds, "rounds_scale": ROUNDS_SCALE, "warmup_rounds": 1,
+                            "pause": args.pause,
+                            "warm_epochs_before_each_timed": args.warm,
                             "learning_rate": dense_nets.LR, "quick": args.quick},
                "dense": []}
     checks, extras = [], []
@@ -151,7 +163,8 @@ def main(argv=None):
             for batch_size in (32, 256):
                 rows = max(2048, spec.n_rows // 8) if args.quick else None
                 t0 = time.perf_counter()
-                r = run_dense(spec, batch_size, names, rounds, args.pause, rows)
+                n_rounds = rounds if args.quick else rounds * ROUNDS_SCALE[spec.name]
+                r = run_dense(spec, batch_size, names, n_rounds, args.pause, rows, args.warm)
                 print(f"{spec.name} batch {batch_size}: {time.perf_counter() - t0:.0f}s",
                       file=sys.stderr)
                 results["dense"].append(r)

@@ -231,3 +231,21 @@ def test_feature_names_and_bad_parameters():
                          ({"random_state": "x"}, "random_state")]:
         with pytest.raises(ValueError, match=name):
             GlassNetRegressor(**params).fit(df, df["a"])
+
+
+@pytest.mark.parametrize("Est", [GlassNetClassifier, GlassNetRegressor])
+def test_predictions_follow_the_input_precision_and_ignore_the_other_rows(Est):
+    rng = np.random.default_rng(0)
+    X = 3 * rng.uniform(size=(40, 5))
+    y = (X[:, 0] > 1.5).astype(int) if Est is GlassNetClassifier else X @ rng.normal(size=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = Est(hidden_layer_sizes=(16,), max_iter=20, random_state=0).fit(X, y)
+    method = est.predict_proba if Est is GlassNetClassifier else est.predict
+    full = method(X)
+    assert full.dtype == np.float64
+    one_by_one = np.concatenate([method(X[i:i + 1]) for i in range(len(X))])
+    np.testing.assert_allclose(one_by_one, full, rtol=0, atol=1e-12)
+    as32 = method(X.astype(np.float32))  # computed at the weights' own float32 precision
+    assert not np.array_equal(as32, full)
+    np.testing.assert_allclose(as32, full, rtol=1e-4, atol=1e-5)

@@ -15,9 +15,29 @@ _spec.loader.exec_module(common)
 def test_rounds_alternate_order_and_drop_the_warmup():
     calls = []
     contenders = {name: (lambda name=name: calls.append(name)) for name in "ABC"}
-    times = common.interleaved(contenders, rounds=3, warmup=1)
+    times = common.interleaved(contenders, rounds=3, warmup=1, warm=0)
     assert calls == list("ABC" "CBA" "ABC" "CBA")
     assert {k: len(v) for k, v in times.items()} == {"A": 3, "B": 3, "C": 3}
+
+
+def test_each_timed_epoch_follows_a_warm_one_of_the_same_contender():
+    calls, clock = [], [0.0]
+
+    def epoch(name, seconds):
+        def run():
+            calls.append(name)
+            clock[0] += seconds
+        return run
+
+    contenders = {"A": epoch("A", 1.0), "B": epoch("B", 2.0)}
+    real = common.time.perf_counter
+    common.time.perf_counter = lambda: clock[0]
+    try:
+        times = common.interleaved(contenders, rounds=2, warmup=1, warm=1)
+    finally:
+        common.time.perf_counter = real
+    assert calls == list("AABB" "BBAA" "AABB")
+    assert times == {"A": [1.0, 1.0], "B": [2.0, 2.0]}  # one timed epoch each, warm-up dropped
 
 
 def test_driver_runs_the_others_between_its_epochs():
@@ -32,10 +52,27 @@ def test_driver_runs_the_others_between_its_epochs():
         return seconds
 
     contenders = {"A": lambda: calls.append("A"), "B": lambda: calls.append("B")}
-    times = common.interleaved(contenders, rounds=2, warmup=1, driver=("g", train))
+    times = common.interleaved(contenders, rounds=2, warmup=1, driver=("g", train), warm=0)
     assert calls == ["g0", "A", "B", "g1", "B", "A", "g2", "A", "B"]
     assert times["g"] == [2.0, 3.0]  # the warm-up epoch is dropped
     assert len(times["A"]) == len(times["B"]) == 2
+
+
+def test_driver_times_only_the_epoch_after_its_warm_one():
+    calls = []
+
+    def train(epochs, between):
+        seconds = []
+        for e in range(epochs):
+            calls.append(f"g{e}")
+            seconds.append(float(e))
+            between()
+        return seconds
+
+    contenders = {"A": lambda: calls.append("A")}
+    times = common.interleaved(contenders, rounds=2, warmup=1, driver=("g", train), warm=1)
+    assert calls == ["g0", "g1", "A", "A", "g2", "g3", "A", "A", "g4", "g5", "A", "A"]
+    assert times["g"] == [3.0, 5.0]  # timed epochs 1, 3, 5 (each after a warm one); round 0 dropped
 
 
 def test_summary_ratios_are_per_round_medians():

@@ -158,3 +158,62 @@ def test_fit_starts_backprop_at_the_logits_after_softmax_and_sigmoid(monkeypatch
     binary.fit(X, y % 2, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
     with pytest.raises(AssertionError, match="fused"):  # MSE after a sigmoid: not fusable
         binary.fit(X, y % 2, loss="mse", optimizer=gn.SGD(lr=0.1), epochs=1, verbose=0)
+
+
+def test_dense_parameters_live_in_one_flat_array_and_fit_steps_it_as_one_pair():
+    model = _model()
+    dense = [lay for lay in model.layers if isinstance(lay, gn.Dense)]
+    flat_p, flat_g = model._packed_pair()
+    assert flat_p.size == model.n_params
+    for lay in dense:
+        for key in lay.params:
+            assert np.shares_memory(lay.params[key], flat_p)
+            assert np.shares_memory(lay.grads[key], flat_g)
+    X, y = _data()
+    held = dense[0].params["W"]  # a reference taken before fit sees every update
+    before = held.copy()
+    model.fit(X, y, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
+    assert dense[0].params["W"] is held and not np.array_equal(held, before)
+    assert len(model._step_pairs(sparse=False)) == 1
+
+
+@pytest.mark.parametrize("make_opt", [lambda: gn.Adam(lr=0.01, weight_decay=0.01),
+                                      lambda: gn.SGD(lr=0.05, momentum=0.9, nesterov=True),
+                                      lambda: gn.RMSprop(lr=0.01, centered=True)])
+def test_one_flat_step_equals_a_step_per_array(make_opt):
+    X, y = _data()
+    packed, separate = _model(dtype="float64"), _model(dtype="float64")
+    loss = gn.CrossEntropy()
+    opt_packed, opt_separate = make_opt(), make_opt()
+    Y = loss.prepare_target(y, (X.shape[0], 3), np.float64)
+    for start in range(0, 48, 16):
+        xb, yb = X[start:start + 16].astype(np.float64), Y[start:start + 16]
+        for model, opt, pairs in ((packed, opt_packed, [packed._packed_pair()]),
+                                  (separate, opt_separate, separate.parameters())):
+            loss.forward(model.forward(xb, training=True), yb)
+            model.backward(loss.backward())
+            gn.clip_grad_norm(pairs, 0.5)  # a global norm: the same over one pair or many
+            opt.step(pairs)
+    for a, b in zip(packed.get_weights(), separate.get_weights()):
+        for key in a:
+            np.testing.assert_allclose(a[key], b[key], rtol=1e-12, atol=1e-14)
+
+
+def test_a_replaced_array_is_packed_again_at_the_next_fit():
+    model = _model()
+    X, y = _data()
+    dense = model.layers[0]
+    dense.params["W"] = dense.params["W"].copy()  # as a user or a loader might do
+    assert model._packed_pair() is None
+    model.fit(X, y, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
+    assert model._packed_pair() is not None
+    assert np.shares_memory(dense.params["W"], model._packed_pair()[0])
+
+
+def test_sparse_input_steps_each_array_with_its_row_hint():
+    model = _model()
+    assert len(model._step_pairs(sparse=True)) == len(model.parameters())
+    X, y = _data()
+    Xs = sp.csr_matrix(np.where(np.abs(X) > 1, X, 0))
+    model.fit(Xs, y, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
+    assert np.all(np.isfinite(model.predict(Xs)))

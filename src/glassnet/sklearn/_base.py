@@ -280,7 +280,11 @@ class _GlassNetBase(BaseEstimator):
         check_is_fitted(self, "model_")
         X = validate_data(self, X, reset=False, accept_sparse=_ACCEPT_SPARSE,
                           dtype=(np.float64, np.float32))
-        return X.astype(self.model_.dtype, copy=False)
+        # Predictions follow the input's precision, as in scikit-learn's MLP: float64 input is
+        # not rounded to the float32 weights' precision. It also makes a row's prediction the
+        # same whichever rows come with it: float32 BLAS sums one row (gemv) and a block of rows
+        # (gemm) in different orders, up to ~1e-6 apart, float64 up to ~1e-15.
+        return X if X.dtype == np.float64 else X.astype(self.model_.dtype, copy=False)
 
     @property
     def coefs_(self):
