@@ -174,7 +174,7 @@ def test_dense_parameters_live_in_one_flat_array_and_fit_steps_it_as_one_pair():
     before = held.copy()
     model.fit(X, y, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
     assert dense[0].params["W"] is held and not np.array_equal(held, before)
-    assert len(model._step_pairs(sparse=False)) == 1
+    assert len(model._step_pairs()) == 1
 
 
 @pytest.mark.parametrize("make_opt", [lambda: gn.Adam(lr=0.01, weight_decay=0.01),
@@ -210,10 +210,24 @@ def test_a_replaced_array_is_packed_again_at_the_next_fit():
     assert np.shares_memory(dense.params["W"], model._packed_pair()[0])
 
 
-def test_sparse_input_steps_each_array_with_its_row_hint():
+@pytest.mark.parametrize("make_opt, l2, per_array", [
+    (lambda: gn.SGD(lr=0.1), 0.0, True),             # plain SGD: row hints, one pair per array
+    (lambda: gn.SGD(lr=0.1), 1e-3, False),           # a penalty's gradient is dense: no hints
+    (lambda: gn.SGD(lr=0.1, momentum=0.9), 0.0, False),
+    (lambda: gn.Adam(lr=0.01), 0.0, False),
+])
+def test_sparse_input_keeps_one_pair_per_array_only_for_row_hints(monkeypatch, make_opt, l2,
+                                                                  per_array):
     model = _model()
-    assert len(model._step_pairs(sparse=True)) == len(model.parameters())
     X, y = _data()
     Xs = sp.csr_matrix(np.where(np.abs(X) > 1, X, 0))
-    model.fit(Xs, y, optimizer=gn.SGD(lr=0.1), epochs=1, batch_size=16, verbose=0)
+    steps = []
+    opt = make_opt()
+    real_step = opt.step
+    monkeypatch.setattr(opt, "step", lambda pairs, rows=None: (steps.append((len(pairs), rows)),
+                                                               real_step(pairs, rows))[1])
+    model.fit(Xs, y, optimizer=opt, epochs=1, batch_size=16, verbose=0, l2=l2)
+    n_pairs, rows = steps[0]
+    assert n_pairs == (len(model.parameters()) if per_array else 1)
+    assert (rows is not None) == per_array
     assert np.all(np.isfinite(model.predict(Xs)))

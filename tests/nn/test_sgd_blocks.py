@@ -28,3 +28,49 @@ def test_sgd_updates_a_non_contiguous_parameter_in_place():
     gn.SGD(lr=0.1).step([(p, g)])
     np.testing.assert_array_equal(base[:, ::2], expected)
     np.testing.assert_array_equal(p, expected)
+
+
+def _adam_reference(p, grads, lr, betas, eps, wd, amsgrad, decoupled):
+    """Adam written out on whole arrays, in the optimizer's order of operations."""
+    dt = p.dtype.type
+    m, v, vmax = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
+    b1, b2 = betas
+    for t, g in enumerate(grads, start=1):
+        if decoupled:
+            p = p * dt(1 - lr * wd)
+        elif wd:
+            g = g + dt(wd) * p
+        m = m * dt(b1) + dt(1 - b1) * g
+        v = v * dt(b2) + dt(1 - b2) * g * g
+        if amsgrad:
+            vmax = np.maximum(vmax, v)
+        denom = np.sqrt(vmax if amsgrad else v) / dt(np.sqrt(1 - b2 ** t)) + dt(eps)
+        p = p - dt(lr / (1 - b1 ** t)) * m / denom
+    return p
+
+
+@pytest.mark.parametrize("make, kwargs", [
+    (lambda: gn.Adam(lr=0.01), dict(wd=0.0, amsgrad=False, decoupled=False)),
+    (lambda: gn.Adam(lr=0.01, weight_decay=0.1, amsgrad=True),
+     dict(wd=0.1, amsgrad=True, decoupled=False)),
+    (lambda: gn.AdamW(lr=0.01, weight_decay=0.05), dict(wd=0.05, amsgrad=False, decoupled=True)),
+])
+@pytest.mark.parametrize("shape", [(7, 3), (300, 700), (65537,)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_blockwise_adam_is_exactly_whole_array_adam(make, kwargs, shape, dtype):
+    rng = np.random.default_rng(2)
+    p = rng.standard_normal(shape).astype(dtype)
+    grads = [rng.standard_normal(shape).astype(dtype) for _ in range(4)]
+    expected = _adam_reference(p.copy(), grads, 0.01, (0.9, 0.999), 1e-8, **kwargs)
+    opt, param = make(), p
+    for g in grads:
+        opt.step([(param, g)])
+    assert param is p
+    np.testing.assert_array_equal(p, expected)
+    if len(shape) == 2:  # a non-contiguous parameter takes the whole-array path: same result
+        q = np.asfortranarray(rng.standard_normal(shape).astype(dtype))
+        q_expected = _adam_reference(q.copy(), grads, 0.01, (0.9, 0.999), 1e-8, **kwargs)
+        opt = make()
+        for g in grads:
+            opt.step([(q, np.asfortranarray(g))])
+        np.testing.assert_array_equal(q, q_expected)

@@ -203,11 +203,11 @@ class Sequential:
             offset += p.nbytes
         return (flat_p, flat_g) if offset == flat_p.nbytes == flat_g.nbytes else None
 
-    def _step_pairs(self, sparse):
+    def _step_pairs(self, per_array=False):
         """What ``fit`` hands the optimizer: the packed Dense arrays as one pair plus any other
-        layer's own pairs; per-array pairs for sparse input, whose row hints are per array."""
-        packed = None if sparse else self._packed_pair()
-        if packed is None and not sparse:
+        layer's own pairs; one pair per array when ``per_array`` (row hints are per array)."""
+        packed = None if per_array else self._packed_pair()
+        if packed is None and not per_array:
             self._pack_dense()
             packed = self._packed_pair()
         if packed is None:
@@ -335,7 +335,7 @@ class Sequential:
             value += regularizer.penalty(self._reg_layers)
         if clip_norm is not None:
             optimizers_mod.clip_grad_norm(pairs, clip_norm)
-        if self._sparse_first and not regularizer:  # a penalty's gradient is dense
+        if self._row_hints:
             optimizer.step(pairs, [getattr(lay, "grad_rows", None) if k == "W" else None
                                    for lay in self.layers for k in lay.params])
         else:
@@ -408,13 +408,16 @@ class Sequential:
             cb.set_model(self)
 
         fused = loss.fuses_with is not None and isinstance(self.layers[-1], loss.fuses_with)
-        pairs = self._step_pairs(sp.issparse(X))
+        # Plain SGD on sparse input updates only the rows of the words a batch has, which takes
+        # one pair per array; anything else steps the packed arrays as one pair. (A penalty's
+        # gradient is dense: no row hints then.)
+        self._row_hints = sp.issparse(X) and optimizer.uses_row_hints and not regularizer
+        pairs = self._step_pairs(per_array=self._row_hints)
         first = next((i for i, lay in enumerate(self.layers) if lay.params), len(self.layers))
         # Layers below the first one with parameters never need a gradient: stop there, and
         # skip that layer's dL/dx (one matrix product per batch saved).
         self._backprop_layers = self.layers[first:]
         self._reg_layers = self.param_layers
-        self._sparse_first = sp.issparse(X)
         first_layer = self.layers[first] if first < len(self.layers) else None
         if isinstance(first_layer, Dense):
             first_layer.needs_input_grad = False

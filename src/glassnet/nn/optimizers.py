@@ -97,6 +97,11 @@ class Optimizer:
     def _update(self, p, g, state):  # pragma: no cover - interface
         raise NotImplementedError
 
+    @property
+    def uses_row_hints(self):
+        """Whether ``step``'s ``rows`` saves work (``fit`` then keeps one pair per array)."""
+        return False
+
     def _update_rows(self, p, g, state, rows):
         """By default a row hint changes nothing: moments and decay move every weight."""
         self._update(p, g, state)
@@ -142,6 +147,10 @@ class SGD(Optimizer):
                 buf += p.dtype.type(1 - self.dampening) * g
             g = g + mu * buf if self.nesterov else buf
         _subtract_scaled(p, p.dtype.type(self.lr), g, state)
+
+    @property
+    def uses_row_hints(self):
+        return not (self.momentum or self.weight_decay)  # both move rows whose gradient is 0
 
     def _update_rows(self, p, g, state, rows):
         if self.momentum or self.weight_decay:  # both move rows whose gradient is zero
@@ -232,24 +241,46 @@ class Adam(Optimizer):
         return g + p.dtype.type(self.weight_decay) * p if self.weight_decay else g
 
     def _update(self, p, g, state):
+        m = state.setdefault("exp_avg", np.zeros_like(p))
+        v = state.setdefault("exp_avg_sq", np.zeros_like(p))
+        vmax = state.setdefault("max_exp_avg_sq", np.zeros_like(p)) if self.amsgrad else None
+        arrays = [p, g, m, v] + ([vmax] if self.amsgrad else [])
+        if p.size <= _BLOCK or not all(a.flags.c_contiguous for a in arrays):
+            self._update_block(p, g, m, v, vmax, state)
+            return
+        # A block at a time, as in SGD: each step's temporaries stay in cache instead of being
+        # six array-sized arrays written to memory and read back (about 2x faster at 500k).
+        flat = [a.reshape(-1) for a in arrays]
+        for start in range(0, p.size, _BLOCK):
+            blocks = [a[start:start + _BLOCK] for a in flat]
+            self._update_block(*blocks[:4], blocks[4] if self.amsgrad else None, state)
+
+    def _update_block(self, p, g, m, v, vmax, state):
+        """The Adam update of one block (any shape), with two scratch arrays kept in state."""
         dt = p.dtype.type
         g = self._decay(p, g)
         b1, b2 = self.betas
-        m = state.setdefault("exp_avg", np.zeros_like(p))
-        v = state.setdefault("exp_avg_sq", np.zeros_like(p))
+        scratch = state.get("scratch")
+        if scratch is None or scratch.shape[1] < p.size:
+            scratch = state["scratch"] = np.empty((2, p.size), p.dtype)
+        t1 = scratch[0, :p.size].reshape(p.shape)
+        t2 = scratch[1, :p.size].reshape(p.shape)
         m *= dt(b1)
-        m += dt(1 - b1) * g
+        m += np.multiply(g, dt(1 - b1), out=t1)
         v *= dt(b2)
-        v += dt(1 - b2) * g * g
-        if self.amsgrad:
-            vmax = state.setdefault("max_exp_avg_sq", np.zeros_like(p))
+        np.multiply(g, dt(1 - b2), out=t1)
+        t1 *= g
+        v += t1
+        if vmax is not None:
             np.maximum(vmax, v, out=vmax)
             v = vmax
         step_size = self.lr / (1 - b1 ** self.t)
-        denom = np.sqrt(v)
+        denom = np.sqrt(v, out=t1)
         denom /= dt(math.sqrt(1 - b2 ** self.t))
         denom += dt(self.eps)
-        p -= dt(step_size) * m / denom
+        np.multiply(m, dt(step_size), out=t2)
+        t2 /= denom
+        p -= t2
 
 
 class AdamW(Adam):
