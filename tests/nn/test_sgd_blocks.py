@@ -1,12 +1,14 @@
-"""SGD's blockwise update (lr * g formed a cache-sized block at a time) is exactly p - lr * g."""
+"""Optimizers update a cache-sized block at a time (SGD, Adam, RMSprop, Adagrad): exactly the
+whole-array maths, bit for bit."""
 
 import numpy as np
 import pytest
 
 import glassnet.nn as gn
+from glassnet.nn.optimizers import _BLOCK, _WHOLE
 
 
-@pytest.mark.parametrize("shape", [(3,), (300, 300), (65536,), (65537,)])
+@pytest.mark.parametrize("shape", [(3,), (300, 300), (_BLOCK,), (_BLOCK + 1,), (3 * _BLOCK - 5,)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_sgd_update_is_exactly_p_minus_lr_g(shape, dtype):
     rng = np.random.default_rng(0)
@@ -55,7 +57,7 @@ def _adam_reference(p, grads, lr, betas, eps, wd, amsgrad, decoupled):
      dict(wd=0.1, amsgrad=True, decoupled=False)),
     (lambda: gn.AdamW(lr=0.01, weight_decay=0.05), dict(wd=0.05, amsgrad=False, decoupled=True)),
 ])
-@pytest.mark.parametrize("shape", [(7, 3), (300, 700), (65537,)])
+@pytest.mark.parametrize("shape", [(7, 3), (300, 700), (600, 900), (_WHOLE + 1,)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_blockwise_adam_is_exactly_whole_array_adam(make, kwargs, shape, dtype):
     rng = np.random.default_rng(2)
@@ -74,3 +76,27 @@ def test_blockwise_adam_is_exactly_whole_array_adam(make, kwargs, shape, dtype):
         for g in grads:
             opt.step([(q, np.asfortranarray(g))])
         np.testing.assert_array_equal(q, q_expected)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: gn.RMSprop(lr=0.01),
+    lambda: gn.RMSprop(lr=0.01, centered=True, momentum=0.9, weight_decay=0.1),
+    lambda: gn.Adagrad(lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.1),
+    lambda: gn.Adam(lr=0.01, amsgrad=True),
+], ids=["rmsprop", "rmsprop-centered-momentum-wd", "adagrad-decay-wd", "adam-amsgrad"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_blockwise_update_equals_the_whole_array_update(make, dtype):
+    """A C-ordered parameter of 540,000 weights (5 blocks) is updated block by block, a
+    Fortran-ordered one (not C-contiguous) in one piece: the same maths, the same bits."""
+    rng = np.random.default_rng(3)
+    shape = (600, 900)
+    assert np.prod(shape) > _WHOLE
+    p_blocks = rng.standard_normal(shape).astype(dtype)
+    p_whole = np.asfortranarray(p_blocks)
+    opt_blocks, opt_whole = make(), make()
+    for _ in range(4):
+        g = rng.standard_normal(shape).astype(dtype)
+        opt_blocks.step([(p_blocks, g)])
+        opt_whole.step([(p_whole, np.asfortranarray(g))])
+    assert p_blocks.flags.c_contiguous and not p_whole.flags.c_contiguous
+    np.testing.assert_array_equal(p_blocks, p_whole)
