@@ -88,6 +88,12 @@ def _blockwise(update, state, *arrays):
         update(*(None if a is None else a[start:start + _BLOCK] for a in flat), state)
 
 
+def _with_decay(p, g, weight_decay, out=None):
+    """g + wd * p, PyTorch's coupled L2 (into ``out`` when given; addition commutes, so the
+    bits are those of ``g + wd * p``)."""
+    return np.add(np.multiply(p, p.dtype.type(weight_decay), out=out), g, out=out)
+
+
 def _scratch(state, k, like):
     """k arrays shaped like ``like`` (a block), kept in ``state`` for the next step."""
     buf = state.get("scratch")
@@ -164,7 +170,7 @@ class SGD(Optimizer):
 
     def _update(self, p, g, state):
         if self.weight_decay:
-            g = g + p.dtype.type(self.weight_decay) * p
+            g = _with_decay(p, g, self.weight_decay)
         if self.momentum:
             mu = p.dtype.type(self.momentum)
             buf = state.get("momentum")
@@ -211,8 +217,8 @@ class RMSprop(Optimizer):
     def _update_block(self, p, g, v, m, buf, state):
         dt = p.dtype.type
         decayed, t1, t2 = _scratch(state, 3, p)
-        if self.weight_decay:  # g + wd p (addition commutes: the same bits as PyTorch's)
-            g = np.add(np.multiply(p, dt(self.weight_decay), out=decayed), g, out=decayed)
+        if self.weight_decay:
+            g = _with_decay(p, g, self.weight_decay, out=decayed)
         a = dt(self.alpha)
         v *= a
         np.multiply(g, dt(1 - self.alpha), out=t1)
@@ -257,7 +263,7 @@ class Adagrad(Optimizer):
         dt = p.dtype.type
         decayed, t1, t2 = _scratch(state, 3, p)
         if self.weight_decay:
-            g = np.add(np.multiply(p, dt(self.weight_decay), out=decayed), g, out=decayed)
+            g = _with_decay(p, g, self.weight_decay, out=decayed)
         clr = self.lr / (1 + (self.t - 1) * self.lr_decay)
         acc += np.multiply(g, g, out=t1)
         denom = np.sqrt(acc, out=t1)
@@ -284,8 +290,8 @@ class Adam(Optimizer):
         self.betas, self.eps = (float(b1), float(b2)), float(eps)
         self.weight_decay, self.amsgrad = float(weight_decay), bool(amsgrad)
 
-    def _decay(self, p, g):
-        return g + p.dtype.type(self.weight_decay) * p if self.weight_decay else g
+    def _decay(self, p, g, out):
+        return _with_decay(p, g, self.weight_decay, out=out) if self.weight_decay else g
 
     def _update(self, p, g, state):
         m = state.setdefault("exp_avg", np.zeros_like(p))
@@ -294,11 +300,11 @@ class Adam(Optimizer):
         _blockwise(self._update_block, state, p, g, m, v, vmax)
 
     def _update_block(self, p, g, m, v, vmax, state):
-        """The Adam update of one block (any shape), with two scratch arrays kept in state."""
+        """The Adam update of one block (any shape), with scratch arrays kept in state."""
         dt = p.dtype.type
-        g = self._decay(p, g)
+        decayed, t1, t2 = _scratch(state, 3, p)
+        g = self._decay(p, g, decayed)
         b1, b2 = self.betas
-        t1, t2 = _scratch(state, 2, p)
         m *= dt(b1)
         m += np.multiply(g, dt(1 - b1), out=t1)
         v *= dt(b2)
@@ -323,7 +329,7 @@ class AdamW(Adam):
     def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, amsgrad=False):
         super().__init__(lr, betas, eps, weight_decay, amsgrad)
 
-    def _decay(self, p, g):
+    def _decay(self, p, g, out):
         p *= p.dtype.type(1 - self.lr * self.weight_decay)
         return g
 
