@@ -361,3 +361,22 @@ def test_mse_regression_reaches_low_error():
     m.fit(X, y, loss=MSELoss(), optimizer=Adam(0.01), epochs=200, batch_size=64, verbose=0,
           metrics=["mae"])
     assert m.evaluate(X, y, metrics=["mae", "mse"])["mse"] < 0.01
+
+
+def test_train_step_alone_learns_xor_and_layers_are_callable():
+    X, y = make_xor()
+    model = Sequential([Dense(2, 4), gn_tanh(), Dense(4, 1), Sigmoid()], seed=0)
+    loss, opt = BinaryCrossEntropy(), Adam(lr=0.05)
+    first = model.train_step(X, y, loss, opt)
+    for _ in range(500):
+        last = model.train_step(X, y, loss, opt)
+    assert last < first / 10
+    assert np.array_equal(model.predict_classes(X), y)
+    layer = Dense(3, 2, rng=0)
+    np.testing.assert_array_equal(layer(np.ones((1, 3))), layer.forward(np.ones((1, 3))))
+
+
+def gn_tanh():
+    from glassnet.nn import Tanh
+
+    return Tanh()

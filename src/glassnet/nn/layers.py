@@ -66,7 +66,9 @@ class Layer:
     def backward(self, grad_out):  # pragma: no cover - interface
         raise NotImplementedError
 
-    __call__ = forward
+    def __call__(self, x, training=False):
+        """``layer(x)`` is ``layer.forward(x, training)``."""
+        return self.forward(x, training)
 
     def _scratch(self, name, shape, dtype, training=True):
         """An array of ``shape`` kept in the workspace; None (NumPy allocates) outside fit and

@@ -318,6 +318,25 @@ class Sequential:
         return losses_mod.MSELoss()
 
     # ---------------------------------------------------------------- training
+    def train_step(self, x, y, loss, optimizer, *, regularizer=None, clip_norm=None,
+                   sample_weight=None):
+        """One step of backpropagation on the batch (x, y); returns the batch loss.
+
+        x (n, n_features), y as ``loss`` takes it. Forward keeping every layer's cache, the
+        loss and its gradient dL/d(output), backward through the layers in reverse (filling
+        each ``grads``), the penalties' gradients, then one optimizer step on every parameter.
+        """
+        weights = {} if sample_weight is None else {"sample_weight": sample_weight}
+        value = loss.forward(self.forward(x, training=True), y, **weights)
+        self.backward(loss.backward())
+        if regularizer:
+            regularizer.add_grads(self.layers)
+            value += regularizer.penalty(self.layers)
+        if clip_norm is not None:
+            optimizers_mod.clip_grad_norm(self.parameters(), clip_norm)
+        optimizer.step(self.parameters())
+        return value
+
     def _train_step(self, xb, yb, swb, loss, optimizer, fused, regularizer, clip_norm, pairs):
         """One step of gradient descent on a batch; returns the batch loss (with penalties)."""
         out = self.forward(xb, training=True)
