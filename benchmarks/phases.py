@@ -3,9 +3,9 @@ the batch gather and the optimizer step, next to the GEMM-only loop's epoch.
 
     python benchmarks/phases.py large 256      # network (small, medium, large) and batch size
 
-Each phase is timed by wrapping the method with ``perf_counter`` (a microsecond or so of
-overhead per call, visible only on the small network); "rest" is the loop itself (loss, metric
-bookkeeping, Python between the calls).
+Each phase is timed by wrapping the method of the fit's kernels (``glassnet.nn.fast``) with
+``perf_counter`` (a microsecond or so of overhead per call, visible only on the small network);
+"rest" is the loop itself (loss, metric bookkeeping, Python between the calls).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dense_nets
 
 import glassnet.nn as gn
-from glassnet.nn import model as model_module
+from glassnet.nn.fast import optim
+from glassnet.nn.fast import plan as plan_module
 
 
 def _timed(obj, name, key, totals):
@@ -49,12 +50,19 @@ def main(argv=None):
     out = "softmax" if spec.task == "classification" else None
     model = gn.mlp(list(spec.sizes), activation=spec.activation, output_activation=out, seed=0)
     totals = collections.defaultdict(float)
-    for i, layer in enumerate(model.layers):
+    index = {id(layer): i for i, layer in enumerate(model.layers)}
+    make_kernel = plan_module.kernel_for
+
+    def timed_kernel(layer, *args, **kwargs):
+        kernel = make_kernel(layer, *args, **kwargs)
         for method in ("forward", "backward"):
-            _timed(layer, method, f"{i} {type(layer).__name__}.{method}", totals)
+            _timed(kernel, method, f"{index[id(layer)]} {type(layer).__name__}.{method}", totals)
+        return kernel
+
     opt = gn.SGD(lr=dense_nets.LR)
-    _timed(opt, "step", "optimizer step", totals)
-    take = _timed(model_module, "_take_rows", "batch gather", totals)
+    plan_module.kernel_for = timed_kernel
+    step = _timed(optim.OptimizerStep, "__call__", "optimizer step", totals)
+    take = _timed(plan_module, "_take_rows", "batch gather", totals)
     try:
         model.fit(X, y, optimizer=opt, epochs=1, batch_size=args.batch_size, verbose=0)  # warm
         totals.clear()
@@ -62,7 +70,8 @@ def main(argv=None):
         model.fit(X, y, optimizer=opt, epochs=args.epochs, batch_size=args.batch_size, verbose=0)
         total = (time.perf_counter() - t0) / args.epochs
     finally:
-        model_module._take_rows = take
+        plan_module.kernel_for, plan_module._take_rows = make_kernel, take
+        optim.OptimizerStep.__call__ = step
     gemm = dense_nets.gemm_epoch(spec, X, y, args.batch_size)
     gemm()
     t0 = time.perf_counter()

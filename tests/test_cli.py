@@ -14,7 +14,7 @@ from sklearn.datasets import load_diabetes, load_wine
 
 from glassnet.cli import main
 from glassnet.io import load_bundle
-from glassnet.train import predict_frame
+from glassnet.tabular import predict_frame
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -223,7 +223,7 @@ def test_read_options_are_remembered_by_the_model(tmp_path, capsys):
 
 def test_predict_reports_an_unseen_category_as_one_plain_warning_line(tmp_path):
     from glassnet.config import TrainConfig
-    from glassnet.train import train_csv
+    from glassnet.tabular import train_csv
 
     rng = np.random.default_rng(1)
     df = pd.DataFrame({"size": rng.uniform(1, 5, 40), "city": rng.choice(["Oslo", "Bergen"], 40)})

@@ -16,7 +16,7 @@ from glassnet import Dense, ReLU, Sequential, Softmax
 from glassnet.config import TrainConfig
 from glassnet.data import TabularPreprocessor
 from glassnet.io import ModelFileError, atomic_write, load_bundle, load_model, read_meta, save_model
-from glassnet.train import predict_frame, train_frame
+from glassnet.tabular import predict_frame, train_frame
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

@@ -21,16 +21,18 @@ import dataclasses
 import sys
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import NamedTuple
 
-from .nn import EarlyStopping, Sequential, optimizers
-from .nn.layers import _ACTIVATIONS
+from .errors import UsageError
+from .nn import EarlyStopping, Sequential, head_for, optimizers
+from .nn.activations import HIDDEN_ACTIVATIONS
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["TrainConfig", "build_model"]
+__all__ = ["Fitted", "TrainConfig", "build_model", "fit_config"]
 
 TASKS = ("auto", "regression", "classification")
 
@@ -65,34 +67,33 @@ class TrainConfig:
             self.hidden = [self.hidden]
         self.hidden = list(self.hidden)
         if any(not isinstance(h, int) or isinstance(h, bool) or h < 1 for h in self.hidden):
-            raise ValueError(f"hidden sizes must be positive integers, got {self.hidden}")
-        if self.activation.lower() not in _ACTIVATIONS or self.activation.lower() in (
-                "softmax", "step"):
-            raise ValueError(f"activation {self.activation!r} is not a hidden-layer activation; "
-                             "choose relu, tanh, sigmoid, leaky_relu or identity")
-        if self.optimizer.lower() not in optimizers._REGISTRY:
-            raise ValueError(f"optimizer must be one of {sorted(optimizers._REGISTRY)}, "
+            raise UsageError(f"hidden sizes must be positive integers, got {self.hidden}")
+        if self.activation.lower() not in HIDDEN_ACTIVATIONS:
+            raise UsageError(f"activation {self.activation!r} is not a hidden-layer activation; "
+                             f"choose {', '.join(HIDDEN_ACTIVATIONS)}")
+        if self.optimizer.lower() not in optimizers.REGISTRY:
+            raise UsageError(f"optimizer must be one of {sorted(optimizers.REGISTRY)}, "
                              f"got {self.optimizer!r}")
         if not self.lr > 0:
-            raise ValueError(f"lr must be > 0, got {self.lr!r}")
+            raise UsageError(f"lr must be > 0, got {self.lr!r}")
         if not isinstance(self.epochs, int) or self.epochs < 1:
-            raise ValueError(f"epochs must be a positive integer, got {self.epochs!r}")
+            raise UsageError(f"epochs must be a positive integer, got {self.epochs!r}")
         if self.batch_size is not None and (not isinstance(self.batch_size, int)
                                             or self.batch_size < 1):
-            raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
+            raise UsageError(f"batch_size must be a positive integer, got {self.batch_size!r}")
         for name in ("l1", "l2", "momentum"):
             if getattr(self, name) < 0:
-                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
+                raise UsageError(f"{name} must be >= 0, got {getattr(self, name)!r}")
         if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+            raise UsageError(f"dropout must be in [0, 1), got {self.dropout!r}")
         if not 0 <= self.validation_split < 1:
-            raise ValueError(f"validation_split must be in [0, 1), got {self.validation_split!r}")
+            raise UsageError(f"validation_split must be in [0, 1), got {self.validation_split!r}")
         if self.patience < 0:
-            raise ValueError(f"patience must be >= 0, got {self.patience!r}")
+            raise UsageError(f"patience must be >= 0, got {self.patience!r}")
         if self.dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
+            raise UsageError(f"dtype must be float32 or float64, got {self.dtype!r}")
         if self.task not in TASKS:
-            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
+            raise UsageError(f"task must be one of {TASKS}, got {self.task!r}")
 
     # ------------------------------------------------------------------ I/O
     @classmethod
@@ -101,7 +102,7 @@ class TrainConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ValueError(f"unknown training settings {unknown}; known: {sorted(known)}")
+            raise UsageError(f"unknown training settings {unknown}; known: {sorted(known)}")
         return cls(**data)
 
     @classmethod
@@ -113,7 +114,7 @@ class TrainConfig:
         except FileNotFoundError:
             raise FileNotFoundError(f"config file not found: {path}") from None
         except tomllib.TOMLDecodeError as e:
-            raise ValueError(f"{path} is not valid TOML: {e}") from None
+            raise UsageError(f"{path} is not valid TOML: {e}") from None
         return cls.from_dict(data.get("train", data))
 
     def to_dict(self):
@@ -157,3 +158,39 @@ def build_model(config, n_features, n_outputs, output_activation=None):
         [n_features, *config.hidden, n_outputs], config.activation, output_activation,
         dropout=config.dropout, seed=config.seed, dtype=config.dtype,
     )
+
+
+class Fitted(NamedTuple):
+    """What ``fit_config`` returns: the trained model, its ``History``, and ``best_epoch``, the
+    epoch (0-based) whose weights early stopping restored, or None when it did not run."""
+
+    model: Sequential
+    history: object
+    best_epoch: int | None
+
+    @property
+    def epochs(self):
+        """How many epochs produced the model's weights (what a retrain should run)."""
+        return len(self.history.epoch) if self.best_epoch is None else self.best_epoch + 1
+
+
+def fit_config(config, X, y, task, n_classes=None, validation=None, callbacks=(), verbose=0):
+    """Build the network ``config`` describes for ``task`` and train it on (X, y).
+
+    The output follows the task (``glassnet.nn.head_for``); y holds class indices or the
+    (standardized) regression values. With ``validation`` = (X_val, y_val) and
+    ``config.patience``, early stopping watches the validation loss and restores the best
+    epoch's weights. ``glassnet train``, ``glassnet search`` and their Python API all train
+    through here.
+    """
+    head = head_for(task, n_classes)
+    model = build_model(config, X.shape[1], head.units, head.activation)
+    has_val = validation is not None and len(validation[1]) > 0
+    stopper = config.make_callbacks(has_val)
+    history = model.fit(
+        X, y, loss=head.make_loss(), optimizer=config.make_optimizer(), epochs=config.epochs,
+        batch_size=config.batch_size, validation_data=validation if has_val else None,
+        callbacks=stopper + list(callbacks), verbose=verbose, l1=config.l1, l2=config.l2,
+    )
+    best = stopper[0].best_epoch if stopper else None
+    return Fitted(model, history, best)

@@ -1,6 +1,6 @@
 """``glassnet tour``: a short run of the classic networks, each with its result and the bar it
-must clear. Every entry is a function returning one row of the table, so later projects join by
-adding a function to ``TOUR``.
+must clear. Every entry is a function ``(quick, verbose, out)`` returning one row of the table
+(the protocol of the projects and lessons), so later projects join by adding one to ``TOUR``.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ import time
 import numpy as np
 
 from .datasets import make_spirals, make_xor
+from .io import DEFAULT_OUT
 from .nn import SGD, Adam, Callback, Dense, Sequential, Sigmoid, SSELoss, Tanh, initializers
 from .nn.metrics import accuracy
 from .projects import tour_entries
 
 
-def xor_network(seed=0, epochs=1000, verbose=True):
+def xor_network(quick=False, verbose=True, out=None, seed=0, epochs=1000):
     """XOR with a 2-2-1 network (tanh hidden, sigmoid output), trained by Adam on the 4 rows."""
     X, y = make_xor()
     model = Sequential([Dense(2, 2), Tanh(), Dense(2, 1), Sigmoid()], seed=seed)
@@ -42,7 +43,7 @@ class _PrintError(Callback):
             print(f"  Error after {epoch + 1:>6} epochs: {err:.6f}")
 
 
-def classic_341(seed=1, epochs=60_000, verbose=True):
+def classic_341(quick=False, verbose=True, out=None, seed=1, epochs=60_000):
     """The classic 3-4-1 sigmoid network: full batch, weights U(-1, 1), no biases, and the
     original update ``W += layer.T @ delta`` (plain gradient descent on SSE with lr 1)."""
     X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
@@ -63,7 +64,7 @@ def classic_341(seed=1, epochs=60_000, verbose=True):
             "result": f"{err:.4f}", "reference": "< 0.02"}
 
 
-def spiral_classifier(seed=0, epochs=300, verbose=True):
+def spiral_classifier(quick=False, verbose=True, out=None, seed=0, epochs=300):
     """A 3-class spiral (not linearly separable): 2-64-64-3 ReLU network with softmax."""
     X, y = make_spirals(200, 3, seed=seed)
     rng = np.random.default_rng(seed)
@@ -82,16 +83,15 @@ def spiral_classifier(seed=0, epochs=300, verbose=True):
 TOUR = [xor_network, classic_341, spiral_classifier, *tour_entries()]
 
 
-def run_tour(quick=False):
-    """Run every tour entry and print one table of results."""
+def run_tour(quick=False, out=DEFAULT_OUT):
+    """Run every tour entry (files into ``out``) and print one table of results."""
     from rich.console import Console
     from rich.table import Table
 
     rows = []
     for entry in TOUR:
         t0 = time.perf_counter()
-        row = entry(**({"quick": True} if quick and "quick" in entry.__code__.co_varnames
-                       else {}))
+        row = entry(quick=quick, verbose=True, out=out)
         row["seconds"] = f"{time.perf_counter() - t0:.1f}"
         rows.append(row)
         print()

@@ -1,8 +1,11 @@
+"""Dense, Identity and Dropout against their formulas; the layer contract and registry."""
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from tests.conftest import assert_gradcheck
 
+import glassnet.nn as gn
 from glassnet.nn import (
     Dense,
     Dropout,
@@ -17,8 +20,6 @@ from glassnet.nn import (
     Tanh,
     gradcheck,
 )
-
-ACTIVATIONS = [Sigmoid(), Tanh(), ReLU(), LeakyReLU(0.1), Softmax(), Identity()]
 
 
 def test_dense_shapes_and_contract(rng):
@@ -50,15 +51,6 @@ def test_dense_gradcheck(rng, n, bias):
     X = rng.normal(size=(n, 4))
     y = rng.normal(size=(n, 3))
     assert_gradcheck(gradcheck(layer, MSELoss(), X, y))
-
-
-@pytest.mark.parametrize("act", ACTIVATIONS, ids=lambda a: type(a).__name__)
-@pytest.mark.parametrize("n", [1, 7])
-def test_activation_gradcheck(rng, act, n):
-    X = rng.normal(size=(n, 5)) * 2
-    X[np.abs(X) < 1e-3] = 0.5  # keep ReLU/LeakyReLU away from the kink at 0
-    y = rng.normal(size=(n, 5))
-    assert_gradcheck(gradcheck(act, MSELoss(), X, y))
 
 
 def test_dense_sparse_input_matches_dense(rng):
@@ -107,34 +99,6 @@ def test_dropout_rejects_bad_p():
         Dropout(1.0)
 
 
-def test_step_forward_and_backward_error():
-    s = Step()
-    np.testing.assert_array_equal(s.forward(np.array([[-1.0, 0.0, 2.0]])), [[0, 1, 1]])
-    with pytest.raises(RuntimeError, match="cannot backpropagate through Step"):
-        s.backward(np.ones((1, 3)))
-
-
-def test_softmax_rows_sum_to_one(rng):
-    y = Softmax().forward(rng.normal(size=(4, 6)) * 100)
-    np.testing.assert_allclose(y.sum(axis=1), 1)
-
-
-def test_sparse_backward_writes_only_used_rows_and_stays_exact(rng):
-    """Consecutive sparse batches with different words, and a dense batch between them: the
-    weight gradient always equals the dense x.T @ g (stale rows are cleared)."""
-    layer = Dense(50, 4, rng=0, dtype=np.float64)
-    for density in (0.05, 0.2, None, 0.02, 0.1):
-        x = rng.random((3, 50)) * (rng.random((3, 50)) < (density or 1.0))
-        g = rng.normal(size=(3, 4))
-        layer.forward(x if density is None else sp.csr_matrix(x))
-        layer.backward(g)
-        np.testing.assert_allclose(layer.grads["W"], x.T @ g, atol=1e-12)
-        if density is None:
-            assert layer.grad_rows is None
-        else:
-            np.testing.assert_array_equal(layer.grad_rows, np.flatnonzero(x.any(axis=0)))
-
-
 def test_sparse_backward_accepts_csc_input(rng):
     x = rng.random((4, 6)) * (rng.random((4, 6)) < 0.4)
     g = rng.normal(size=(4, 2))
@@ -142,3 +106,108 @@ def test_sparse_backward_accepts_csc_input(rng):
     layer.forward(sp.csc_matrix(x))
     layer.backward(g)
     np.testing.assert_allclose(layer.grads["W"], x.T @ g, atol=1e-12)
+
+
+def test_backward_outside_fit_leaves_the_callers_gradient_alone():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 5)).astype(np.float32)
+    for layer in (gn.ReLU(), gn.Sigmoid(), gn.Tanh(), gn.Dense(5, 5)):
+        layer.forward(x, training=True)
+        g = rng.standard_normal((4, 5)).astype(np.float32)
+        kept = g.copy()
+        layer.backward(g)
+        np.testing.assert_array_equal(g, kept)
+
+
+def test_dense_bias_gradient_is_the_column_sum():
+    rng = np.random.default_rng(2)
+    layer = gn.Dense(3, 4, rng=0)
+    for rows in (7, 2, 7):  # the cached ones vector serves a shorter batch, then a longer one
+        layer.forward(rng.standard_normal((rows, 3)).astype(np.float32))
+        g = rng.standard_normal((rows, 4)).astype(np.float32)
+        layer.backward(g)
+        np.testing.assert_allclose(layer.grads["b"], g.sum(axis=0), rtol=1e-6, atol=1e-6)
+
+
+class ScaledTanh(gn.Layer):
+    """y = s * tanh(x) with one learnable scale s: a layer of a user's own."""
+
+    def __init__(self, scale=1.0):
+        super().__init__()
+        self.scale = float(scale)
+        self.params["s"] = np.array([self.scale])
+        self.grads["s"] = np.zeros(1)
+
+    def reset_parameters(self, rng, dtype, init=None):
+        self.params["s"] = np.array([self.scale], dtype=dtype)
+        self.grads["s"] = np.zeros(1, dtype=dtype)
+
+    def forward(self, x, training=False):
+        self.t = np.tanh(x)
+        return self.params["s"][0] * self.t
+
+    def backward(self, grad_out):
+        self.grads["s"][...] = np.sum(grad_out * self.t)  # dL/ds = sum g tanh(x)
+        return grad_out * self.params["s"][0] * (1 - self.t ** 2)
+
+    def get_config(self):
+        return {"scale": self.scale}
+
+
+def _scaled_tanh_model(seed=0):
+    return gn.Sequential([Dense(2, 6), ScaledTanh(0.5), Dense(6, 1), Sigmoid()], seed=seed)
+
+
+def test_a_user_layer_trains_in_fit_and_passes_gradcheck():
+    from glassnet.datasets import make_moons
+
+    X, y = make_moons(200, seed=0)
+    model = _scaled_tanh_model()
+    history = model.fit(X, y, optimizer=gn.Adam(0.05), epochs=60, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0] / 2
+    assert model.layers[1].params["s"][0] != 0.5  # the scale learned too
+    assert model.evaluate(X, y)["accuracy"] > 0.85
+    assert_gradcheck(gradcheck(model, gn.BinaryCrossEntropy(), X[:7], y[:7]))
+    assert "ScaledTanh(scale=0.5)" in model.summary()
+
+
+def test_a_user_layer_is_saved_and_loaded_once_registered(tmp_path):
+    from glassnet.nn.layers import _LAYERS
+
+    X = np.random.default_rng(1).standard_normal((5, 2))
+    model = _scaled_tanh_model()
+    model.layers[1].params["s"][...] = 1.7
+    with pytest.raises(ValueError, match=r"ScaledTanh is not registered.*register_layer"):
+        gn.save(model, tmp_path / "m.npz")
+    assert not (tmp_path / "m.npz").exists()
+    try:
+        gn.register_layer(ScaledTanh)
+        gn.save(model, tmp_path / "m.npz")
+        loaded, _ = gn.load(tmp_path / "m.npz")
+        assert isinstance(loaded.layers[1], ScaledTanh) and loaded.layers[1].params["s"][0] == 1.7
+        np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+        with pytest.raises(ValueError, match="already registered"):
+            gn.register_layer(type("ScaledTanh", (gn.Layer,), {}))
+    finally:
+        _LAYERS.pop("ScaledTanh", None)
+    with pytest.raises(gn.ModelFileError, match=r"unknown layer type 'ScaledTanh'.*register"):
+        gn.load(tmp_path / "m.npz")
+
+
+def test_every_layer_is_callable_and_resets_by_the_same_signature():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((3, 4))
+    for layer in (Dense(4, 4, rng=0), Identity(), Sigmoid(), Tanh(), ReLU(), LeakyReLU(), Softmax(),
+                  Step(), Dropout(0.5)):
+        np.testing.assert_array_equal(layer(x), layer.forward(x))
+        layer.reset_parameters(np.random.default_rng(0), np.float64, init=None)
+        assert all(p.dtype == np.float64 for p in layer.params.values())
+
+
+def test_the_default_initializer_follows_the_activation_after_the_layer():
+    he = gn.Sequential([Dense(2000, 500), Dropout(0.1), ReLU()], seed=0).layers[0].params["W"]
+    assert he.std() == pytest.approx(np.sqrt(2 / 2000), rel=0.02)
+    glorot = gn.Sequential([Dense(2000, 500), Tanh()], seed=0).layers[0].params["W"]
+    assert np.abs(glorot).max() <= np.sqrt(6 / 2500)
+    own = gn.Sequential([Dense(2000, 500, init="uniform"), ReLU()], seed=0).layers[0].params["W"]
+    assert own.max() > 0.99  # the layer's own initializer wins over the default

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from tests.conftest import assert_gradcheck
 
+import glassnet.nn as gn
 from glassnet.nn import (
     BinaryCrossEntropy,
     CrossEntropy,
@@ -18,6 +19,9 @@ from glassnet.nn import (
     gradcheck,
 )
 from glassnet.nn import functional as F
+
+#: inputs at +-1000, where a naive exp overflows
+EXTREME = np.array([[-1000.0, 0.0, 1000.0], [1000.0, 1000.0, -1000.0]])
 
 
 def numeric_loss_grad(loss, pred, target, eps=1e-6, **kw):
@@ -237,3 +241,78 @@ def test_a_user_loss_with_only_forward_and_backward_trains():
     model = Sequential([Dense(2, 1)], seed=0)
     h = model.fit(X, y, loss=QuarticLoss(), optimizer=Adam(0.05), epochs=100, verbose=0)
     assert h.history["loss"][-1] < 0.01 * h.history["loss"][0]
+
+
+@pytest.mark.parametrize("loss", [gn.MSELoss(), gn.SSELoss(), gn.MAELoss(), gn.HuberLoss(),
+                                  gn.BinaryCrossEntropy(), gn.CrossEntropy(),
+                                  gn.CrossEntropy(from_logits=True)])
+def test_loss_gradients_keep_the_prediction_dtype(loss):
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0.1, 0.9, (6, 3)).astype(np.float32)
+    p /= p.sum(axis=1, keepdims=True)
+    t = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 6)]
+    loss.forward(p, t)
+    assert loss.backward().dtype == np.float32
+    if hasattr(loss, "grad_wrt_logits"):
+        assert loss.grad_wrt_logits().dtype == np.float32
+
+
+def test_forward_prepared_equals_forward():
+    rng = np.random.default_rng(2)
+    p = rng.uniform(0.05, 0.95, (8, 1)).astype(np.float32)
+    y = rng.integers(0, 2, 8)
+    w = rng.uniform(0, 2, 8).astype(np.float32)
+    loss = gn.BinaryCrossEntropy()
+    t = loss.prepare_target(y, p.shape, p.dtype)
+    assert loss.forward(p, y, sample_weight=w) == loss.forward_prepared(p, t, sample_weight=w)
+    ce = gn.CrossEntropy(class_weight=[1.0, 2.0])
+    q = np.hstack([p, 1 - p])
+    assert ce.forward(q, y) == pytest.approx(ce.forward_prepared(q, ce.prepare_target(
+        y, q.shape, q.dtype)))
+
+
+@pytest.mark.parametrize("loss_cls", [MSELoss, MAELoss, HuberLoss, SSELoss])
+def test_integer_weights_equal_repeated_rows(loss_cls):
+    rng = np.random.default_rng(0)
+    pred, target = rng.normal(size=(6, 2)), rng.normal(size=(6, 2))
+    w = np.array([0, 1, 2, 3, 1, 2])
+    weighted, repeated = loss_cls(), loss_cls()
+    value_w = weighted.forward(pred, target, sample_weight=w)
+    value_r = repeated.forward(pred.repeat(w, axis=0), target.repeat(w, axis=0))
+    # the mean divides by the number of elements, which repetition changes
+    scale = w.sum() / w.size if weighted.reduction == "mean" else 1.0
+    assert value_w == pytest.approx(value_r * scale)
+    grad_w = weighted.backward()
+    grad_r = repeated.backward() * scale
+    # the gradient of a repeated row is the sum over its copies
+    summed = np.zeros_like(pred)
+    np.add.at(summed, np.arange(6).repeat(w), grad_r)
+    np.testing.assert_allclose(grad_w, summed, rtol=1e-10, atol=1e-12)
+
+
+def test_bad_weights_are_rejected():
+    with pytest.raises(ValueError, match="sample_weight"):
+        MSELoss().forward(np.zeros((3, 1)), np.zeros((3, 1)), sample_weight=[1.0, -1.0, 1.0])
+    with pytest.raises(ValueError, match="sample_weight"):
+        MSELoss().forward(np.zeros((3, 1)), np.zeros((3, 1)), sample_weight=[1.0, 1.0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.usefixtures("numpy_errors")
+def test_cross_entropy_at_1000_logits(dtype):
+    z = EXTREME.astype(dtype)
+    labels = np.array([2, 0])
+    ce = CrossEntropy(from_logits=True)
+    assert ce.forward(z, labels) == pytest.approx(np.log(2) / 2, rel=1e-5)
+    assert np.all(np.isfinite(ce.backward()))
+    assert ce.forward(z, np.array([0, 2])) == pytest.approx((2000 + 2000 + np.log(2)) / 2, rel=1e-5)
+    bce = BinaryCrossEntropy(from_logits=True)
+    zc = z[:, :1]
+    assert bce.forward(zc, np.array([0.0, 1.0])) == pytest.approx(0.0, abs=1e-6)
+    assert bce.forward(zc, np.array([1.0, 0.0])) == pytest.approx(1000.0, rel=1e-6)
+    assert np.all(np.isfinite(bce.backward()))
+    p = F.sigmoid(zc)  # exactly 0 and 1: the probability form clips instead of taking log(0)
+    bce_p = BinaryCrossEntropy()
+    value = bce_p.forward(p, np.array([1.0, 0.0]))
+    assert np.isfinite(value) and value > 15
+    assert np.all(np.isfinite(bce_p.backward()))

@@ -28,7 +28,7 @@ def test_preparation_splits_by_time_and_scales_with_train_statistics():
 
 
 def test_quick_run_meets_the_course_bar(tmp_path):
-    row = bike.run(quick=True, verbose=False, out_dir=tmp_path)
+    row = bike.run(quick=True, verbose=False, out=tmp_path)
     losses = row["details"]["course network (56-20-1, SGD)"]
     assert losses["train"] < 0.09 and losses["validation"] < 0.18
     assert row["passed"]

@@ -41,3 +41,10 @@ def test_projects_are_in_the_tour():
     names = {f.__name__ for f in TOUR}
     assert {"bike_sharing", "sentiment", "nine_step"} <= names
     assert all("quick" in f.__code__.co_varnames for f in tour_entries())
+
+
+def test_example_writes_its_files_into_out(tmp_path):
+    run = _glassnet("example", "bike-sharing", "--quick", "--out", "elsewhere", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "elsewhere" / "bike_sharing_test_period.png").is_file()
+    assert not (tmp_path / "glassnet-out").exists()

@@ -15,6 +15,6 @@ def test_short_search_reports_network_and_baselines_on_one_test_split(tmp_path):
     assert row["result"] == f"{rows[NETWORK]['mae']:.4f}"
     for lo, hi in row["mae_gap_intervals"].values():
         assert lo <= hi
-    model = load_model(tmp_path / "best_model.npz")
+    model = load_model(tmp_path / "earthquakes-model.npz")
     assert model.n_features == 11
     assert np.isfinite(row["search_seconds"])

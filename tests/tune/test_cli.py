@@ -9,7 +9,7 @@ from tune_helpers import finished, run_cli, trials_of, write_toy
 
 from glassnet.config import TrainConfig
 from glassnet.io import load_bundle
-from glassnet.train import predict_frame
+from glassnet.tabular import predict_frame
 from glassnet.tune import Float, SearchSpace, search
 
 

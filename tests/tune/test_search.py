@@ -8,7 +8,7 @@ from glassnet.config import TrainConfig
 from glassnet.io import load_model
 from glassnet.nn import Sequential
 from glassnet.tune import (
-    ArrayPreparer,
+    ArrayStandardizer,
     Float,
     Int,
     OptunaPruning,
@@ -92,7 +92,7 @@ class _Trial:
 
 def test_pruning_callback_reports_each_epoch_and_stops_the_fit():
     X, y = _data()
-    prep = ArrayPreparer("regression").fit(X[:150], y[:150])
+    prep = ArrayStandardizer("regression").fit(X[:150], y[:150])
     Xt, yt, Xv = prep.transform(X[:150]), prep.transform_target(y[:150]), prep.transform(X[150:])
     trial = _Trial(at=2)
     model = Sequential.from_sizes([3, 8, 1], seed=0)

@@ -183,7 +183,7 @@ def _course_split(verbose):
             "logistic_losses": logistic.course_losses_, "network_losses": network.course_losses_}
 
 
-def run(quick=False, verbose=True):
+def run(quick=False, verbose=True, out=None):
     """The tour's row: the course split's test accuracy next to the course's and the baseline.
 
     ``quick`` replaces the 20-split spread by 5 splits.

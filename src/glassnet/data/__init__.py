@@ -14,8 +14,9 @@ turn raw text into bag-of-words features.
 
 from .columns import UnseenCategoryWarning
 from .preprocessing import TabularPreprocessor
+from .reading import read_csv
+from .roles import ROLES, infer_role, infer_roles, infer_task
 from .split import split_indices, time_split, train_val_test_split
-from .tabular import ROLES, infer_role, infer_roles, infer_task, read_csv
 from .text import BagOfWords, polarity_ratios, tokenize
 
 __all__ = [

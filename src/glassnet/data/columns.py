@@ -12,7 +12,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .tabular import _FALSE, _TRUE, TIME_ONLY, first_bad, parse_numeric
+from ..errors import DataError
+from .reading import first_bad, parse_numeric
+from .roles import _FALSE, _TRUE, TIME_ONLY
 
 __all__ = ["UnseenCategoryWarning", "column_names", "fit_column", "label_value",
            "transform_column"]
@@ -62,7 +64,7 @@ def _parse_boolean(s, column):
         bad = values.isna() & lowered.notna()
     if bad.any():
         row, value = first_bad(s, bad)
-        raise ValueError(f"column {column!r} is boolean but row {row} holds {value!r}")
+        raise DataError(f"column {column!r} is boolean but row {row} holds {value!r}")
     return values
 
 
@@ -89,7 +91,7 @@ def _parse_datetime(s, column, time_only=False):
         bad = parsed.isna() & s.notna() & (text != "")
         if bad.any():
             row, value = first_bad(s, bad)
-            raise ValueError(f"column {column!r} holds dates but row {row} holds {value!r}")
+            raise DataError(f"column {column!r} holds dates but row {row} holds {value!r}")
     if time_only:
         parsed = pd.Timestamp("1970-01-01") + (parsed - parsed.dt.normalize())
     return parsed
@@ -134,7 +136,7 @@ def fit_column(s, name, role, report):
         seconds_of_day = times.dt.hour * 3600 + times.dt.minute * 60 + times.dt.second
         spec["time_of_day"] = bool(len(times)) and bool((seconds_of_day != 0).mean() >= 0.05)
     else:  # pragma: no cover - infer_roles validates roles
-        raise ValueError(f"unknown role {role!r}")
+        raise DataError(f"unknown role {role!r}")
     spec["indicator"] = bool(n_missing)
     if n_missing:
         report["imputed"][name] = n_missing

@@ -6,7 +6,7 @@ prediction rows never change what the preprocessor knows. The fitted state is pl
 (``to_dict``), saved inside the model file, so ``glassnet predict`` on a raw CSV applies exactly
 the training transform.
 
-Per column role (see ``glassnet.data.tabular.infer_role``):
+Per column role (see ``glassnet.data.roles.infer_role``):
 
 * numeric: ``(x - mean) / std``; missing -> training median, plus a ``col__missing`` 0/1 column
   when the training rows had missing values.
@@ -23,8 +23,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError, UsageError
 from .columns import column_names, fit_column, label_value, transform_column
-from .tabular import infer_roles, infer_task, parse_numeric
+from .reading import parse_numeric
+from .roles import infer_roles, infer_task
 
 __all__ = ["TabularPreprocessor"]
 
@@ -69,9 +71,10 @@ class TabularPreprocessor:
     def __init__(self, target=None, task="auto", roles=None, drop=None,
                  standardize_target=True, dtype="float32"):
         if task not in ("auto", "regression", "classification"):
-            raise ValueError(f"task must be 'auto', 'regression' or 'classification', got {task!r}")
+            raise UsageError(f"task must be 'auto', 'regression' or 'classification', got "
+                             f"{task!r}")
         if dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+            raise UsageError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
         if target is not None and not isinstance(target, str):
             raise TypeError(f"target must be a column name (str), got {type(target).__name__}")
         if roles is not None and not isinstance(roles, dict):
@@ -92,18 +95,18 @@ class TabularPreprocessor:
 
     def _check_fitted(self):
         if not self.is_fitted:
-            raise ValueError("this TabularPreprocessor is not fitted yet; call fit_transform first")
+            raise DataError("this TabularPreprocessor is not fitted yet; call fit_transform first")
 
     def fit(self, df):
         """Learn every statistic from ``df`` (the training rows only); returns ``self``."""
         df = _frame(df)
         if len(df) == 0:
-            raise ValueError("cannot fit on an empty table")
+            raise DataError("cannot fit on an empty table")
         report = {"rows": len(df), "rows_without_target": 0, "imputed": {},
                   "missing_category": {}, "ignored": {}, "constant": []}
         if self.target is not None:
             if self.target not in df.columns:
-                raise ValueError(
+                raise DataError(
                     f"target column {self.target!r} is not in the data; columns: {list(df.columns)}"
                 )
             missing = df[self.target].isna()
@@ -111,7 +114,7 @@ class TabularPreprocessor:
                 report["rows_without_target"] = int(missing.sum())
                 df = df[~missing]
                 if len(df) == 0:
-                    raise ValueError(f"target column {self.target!r} has no values")
+                    raise DataError(f"target column {self.target!r} has no values")
             self._fit_target(df[self.target])
         roles = infer_roles(df, self.target, self.roles, self.drop)
         columns = []
@@ -120,7 +123,7 @@ class TabularPreprocessor:
             if spec is not None:
                 columns.append(spec)
         if not columns:
-            raise ValueError("no feature columns are left to learn from "
+            raise DataError("no feature columns are left to learn from "
                              f"(roles: {roles}); override roles or drop fewer columns")
         self.roles_ = roles
         self.columns_ = columns
@@ -138,7 +141,7 @@ class TabularPreprocessor:
             labels = [label_value(v) for v in y.to_numpy()]
             classes = sorted(set(labels), key=lambda v: (type(v).__name__, v))
             if len(classes) < 2:
-                raise ValueError(
+                raise DataError(
                     f"target column {name!r} has a single value ({classes[0]!r}) in the training "
                     "rows: there is nothing to learn"
                 )
@@ -146,7 +149,7 @@ class TabularPreprocessor:
         else:
             values = parse_numeric(y, name).to_numpy()
             if np.ptp(values) == 0:
-                raise ValueError(
+                raise DataError(
                     f"target column {name!r} has a single value ({values[0]:g}) in the training "
                     "rows: there is nothing to learn"
                 )
@@ -176,7 +179,7 @@ class TabularPreprocessor:
         y = None
         if with_target:
             if self.target not in df.columns:
-                raise ValueError(
+                raise DataError(
                     f"target column {self.target!r} is not in the data (to predict without "
                     "targets use with_target=False)"
                 )
@@ -187,7 +190,7 @@ class TabularPreprocessor:
             y = self.transform_target(df[self.target])
         absent = [spec["name"] for spec in self.columns_ if spec["name"] not in df.columns]
         if absent:
-            raise ValueError(f"the data lacks columns the model was trained on: {absent}")
+            raise DataError(f"the data lacks columns the model was trained on: {absent}")
         blocks = []
         for spec in self.columns_:  # a loop, not a comprehension: warnings' stacklevel is fixed
             blocks.append(transform_column(df[spec["name"]], spec, report))
@@ -202,13 +205,13 @@ class TabularPreprocessor:
         self._check_fitted()
         y = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y))
         if y.isna().any():
-            raise ValueError(f"target column {self.target!r} has missing values")
+            raise DataError(f"target column {self.target!r} has missing values")
         if self.task_ == "classification":
             index = {c: i for i, c in enumerate(self.classes_)}
             labels = [label_value(v) for v in y.to_numpy()]
             unknown = sorted({str(v) for v in labels if v not in index})
             if unknown:
-                raise ValueError(
+                raise DataError(
                     f"target column {self.target!r} holds labels never seen in training: "
                     f"{unknown[:5]}; the model knows {self.classes_}"
                 )
@@ -233,7 +236,7 @@ class TabularPreprocessor:
         if y.ndim == 2:
             y = (y[:, 0] >= 0.5).astype(np.int64) if y.shape[1] == 1 else y.argmax(axis=1)
         if y.size and (y.min() < 0 or y.max() >= len(self.classes_)):
-            raise ValueError(f"class indices must lie in [0, {len(self.classes_)})")
+            raise DataError(f"class indices must lie in [0, {len(self.classes_)})")
         classes = np.array(self.classes_, dtype=object)
         labels = classes[y.astype(np.int64)]
         if all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in self.classes_):
@@ -281,7 +284,7 @@ class TabularPreprocessor:
         """Rebuild a fitted preprocessor from ``to_dict()``; a malformed state is a ValueError."""
         version = state.get("version") if isinstance(state, dict) else None
         if version != _STATE_VERSION:
-            raise ValueError(f"not a TabularPreprocessor state of version {_STATE_VERSION} "
+            raise DataError(f"not a TabularPreprocessor state of version {_STATE_VERSION} "
                              f"(got version {version!r})")
         try:
             prep = cls(**state["params"])
@@ -296,12 +299,12 @@ class TabularPreprocessor:
                 prep.target_mean_ = float(state["target_mean_"])
                 prep.target_scale_ = float(state["target_scale_"])
             else:
-                raise ValueError(f"unknown task {prep.task_!r}")
+                raise DataError(f"unknown task {prep.task_!r}")
             expected = [f for spec in prep.columns_ for f in column_names(spec)]
         except (KeyError, TypeError, AttributeError) as e:
-            raise ValueError(f"TabularPreprocessor state is incomplete or malformed ({e!r})") from e
+            raise DataError(f"TabularPreprocessor state is incomplete or malformed ({e!r})") from e
         if expected != prep.feature_names_:
-            raise ValueError("TabularPreprocessor state is inconsistent: the column statistics "
+            raise DataError("TabularPreprocessor state is inconsistent: the column statistics "
                              "do not give the stored feature names")
         return prep
 

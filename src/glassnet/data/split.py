@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError
+
 __all__ = ["split_indices", "time_split", "train_val_test_split"]
 
 
@@ -22,13 +24,13 @@ def _count(size, n, name):
     if isinstance(size, bool) or not isinstance(size, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a fraction or a row count, got {size!r}")
     if size < 0:
-        raise ValueError(f"{name} must be >= 0, got {size!r}")
+        raise DataError(f"{name} must be >= 0, got {size!r}")
     if size < 1:
         return round(float(size) * n)
     if not float(size).is_integer():
-        raise ValueError(f"{name} must be a fraction below 1 or a whole row count, got {size!r}")
+        raise DataError(f"{name} must be a fraction below 1 or a whole row count, got {size!r}")
     if size >= n:
-        raise ValueError(f"{name}={size} rows leaves no training rows out of {n}")
+        raise DataError(f"{name}={size} rows leaves no training rows out of {n}")
     return int(size)
 
 
@@ -43,10 +45,10 @@ def split_indices(n, val_size=0.2, test_size=0.2, seed=0, stratify=None, shuffle
     n_test = _count(test_size, n, "test_size")
     n_val = _count(val_size, n, "val_size")
     if n_test + n_val >= n:
-        raise ValueError(f"val_size and test_size leave no training rows out of {n}")
+        raise DataError(f"val_size and test_size leave no training rows out of {n}")
     if not shuffle:
         if stratify is not None:
-            raise ValueError("stratify needs shuffle=True")
+            raise DataError("stratify needs shuffle=True")
         idx = np.arange(n)
         return idx[: n - n_val - n_test], idx[n - n_val - n_test: n - n_test], idx[n - n_test:]
     rng = np.random.default_rng(seed)
@@ -56,9 +58,9 @@ def split_indices(n, val_size=0.2, test_size=0.2, seed=0, stratify=None, shuffle
     else:
         labels = np.asarray(stratify)
         if labels.shape != (n,):
-            raise ValueError(f"stratify must hold one label per row ({n}), got {labels.shape}")
+            raise DataError(f"stratify must hold one label per row ({n}), got {labels.shape}")
         if pd.isna(labels).any():
-            raise ValueError("stratify labels must not be missing")
+            raise DataError("stratify labels must not be missing")
         test, val, train = [], [], []
         _, codes = np.unique(labels.astype(str), return_inverse=True)
         f_test, f_val = n_test / n, n_val / n
@@ -87,10 +89,10 @@ def train_val_test_split(data, val_size=0.2, test_size=0.2, *, seed=0, stratify=
     """
     n = len(data)
     if n < 3:
-        raise ValueError(f"need at least 3 rows to split, got {n}")
+        raise DataError(f"need at least 3 rows to split, got {n}")
     if isinstance(stratify, str):
         if not isinstance(data, pd.DataFrame) or stratify not in data.columns:
-            raise ValueError(f"stratify column {stratify!r} is not in the data")
+            raise DataError(f"stratify column {stratify!r} is not in the data")
         stratify = data[stratify].to_numpy()
     parts = split_indices(n, val_size, test_size, seed, stratify, shuffle)
     return tuple(_take(data, idx) for idx in parts)
@@ -108,36 +110,36 @@ def time_split(data, test_size=None, val_size=None, *, test_days=None, val_days=
     """
     n = len(data)
     if (test_size is None) == (test_days is None):
-        raise ValueError("give exactly one of test_size (rows) and test_days (days)")
+        raise DataError("give exactly one of test_size (rows) and test_days (days)")
     if val_size is not None and val_days is not None:
-        raise ValueError("give at most one of val_size and val_days")
+        raise DataError("give at most one of val_size and val_days")
     if time_column is not None:
         if not isinstance(data, pd.DataFrame) or time_column not in data.columns:
-            raise ValueError(f"time_column {time_column!r} is not in the data")
+            raise DataError(f"time_column {time_column!r} is not in the data")
         times = pd.to_datetime(data[time_column], errors="coerce", format="mixed", utc=True)
         if times.isna().any():
             row = data.index[int(np.argmax(times.isna().to_numpy()))]
-            raise ValueError(f"time_column {time_column!r}: row {row} is not a date/time")
+            raise DataError(f"time_column {time_column!r}: row {row} is not a date/time")
         order = np.argsort(times.to_numpy(), kind="stable")
         data, times = _take(data, order), times.iloc[order].reset_index(drop=True)
     elif test_days is not None or val_days is not None:
-        raise ValueError("test_days/val_days need time_column")
+        raise DataError("test_days/val_days need time_column")
     if test_days is not None or val_days is not None:
         days = times.dt.normalize()
         last = days.iloc[-1]
         if test_days is not None:
             if test_days < 1:
-                raise ValueError(f"test_days must be >= 1, got {test_days}")
+                raise DataError(f"test_days must be >= 1, got {test_days}")
             test_start = last - pd.Timedelta(days=test_days - 1)
             n_test = int((days >= test_start).sum())
         else:
             n_test = _count(test_size, n, "test_size")
         if val_days is not None:
             if val_days < 1:
-                raise ValueError(f"val_days must be >= 1, got {val_days}")
+                raise DataError(f"val_days must be >= 1, got {val_days}")
             before = days.iloc[: n - n_test]
             if len(before) == 0:
-                raise ValueError("no rows are left before the test days")
+                raise DataError("no rows are left before the test days")
             val_start = before.iloc[-1] - pd.Timedelta(days=val_days - 1)
             n_val = int((before >= val_start).sum())
         else:
@@ -146,7 +148,7 @@ def time_split(data, test_size=None, val_size=None, *, test_days=None, val_days=
         n_test = _count(test_size, n, "test_size")
         n_val = _count(val_size or 0, n, "val_size")
     if n_test + n_val >= n:
-        raise ValueError(f"the test and validation parts take all {n} rows")
+        raise DataError(f"the test and validation parts take all {n} rows")
     cut_val, cut_test = n - n_test - n_val, n - n_test
     idx = np.arange(n)
     return (_take(data, idx[:cut_val]), _take(data, idx[cut_val:cut_test]),

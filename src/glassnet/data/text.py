@@ -22,6 +22,8 @@ from collections import Counter
 import numpy as np
 import scipy.sparse as sp
 
+from ..errors import DataError
+
 __all__ = ["BagOfWords", "polarity_ratios", "tokenize"]
 
 _TAG = re.compile(r"<[^>]{0,40}>")
@@ -61,16 +63,16 @@ def _check_texts(texts, name="texts"):
 def _check_labels(y, n):
     y = np.asarray(y)
     if y.shape != (n,):
-        raise ValueError(f"y must have shape ({n},) to match the texts, got {y.shape}")
+        raise DataError(f"y must have shape ({n},) to match the texts, got {y.shape}")
     if y.dtype.kind in "US" or y.dtype == object:
         values = {str(v) for v in y}
         if not values <= {"positive", "negative"}:
-            raise ValueError(
+            raise DataError(
                 f"y must be 0/1 or 'positive'/'negative', got values {sorted(values)[:5]}"
             )
         return np.array([str(v) == "positive" for v in y])
     if not np.isin(y, (0, 1)).all():
-        raise ValueError("y must hold only 0 and 1 (negative, positive)")
+        raise DataError("y must hold only 0 and 1 (negative, positive)")
     return y.astype(bool)
 
 
@@ -120,20 +122,20 @@ class BagOfWords:
                  polarity_cutoff=None, polarity_min_count=50, sublinear_tf=False,
                  lowercase=True, dtype=np.float32):
         if values not in self.VALUES:
-            raise ValueError(f"values must be one of {self.VALUES}, got {values!r}")
+            raise DataError(f"values must be one of {self.VALUES}, got {values!r}")
         for name, v in (("min_count", min_count), ("ngram", ngram),
                         ("polarity_min_count", polarity_min_count)):
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-                raise ValueError(f"{name} must be a positive integer, got {v!r}")
+                raise DataError(f"{name} must be a positive integer, got {v!r}")
         if max_features is not None and (isinstance(max_features, bool) or not isinstance(
                 max_features, (int, np.integer)) or max_features < 1):
-            raise ValueError(f"max_features must be a positive integer or None, got "
+            raise DataError(f"max_features must be a positive integer or None, got "
                              f"{max_features!r}")
         if polarity_cutoff is not None and not (np.isfinite(polarity_cutoff)
                                                 and polarity_cutoff >= 0):
-            raise ValueError(f"polarity_cutoff must be >= 0 or None, got {polarity_cutoff!r}")
+            raise DataError(f"polarity_cutoff must be >= 0 or None, got {polarity_cutoff!r}")
         if np.dtype(dtype) not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
+            raise DataError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
         self.values, self.min_count, self.max_features = values, int(min_count), max_features
         self.ngram, self.polarity_cutoff = int(ngram), polarity_cutoff
         self.polarity_min_count, self.sublinear_tf = int(polarity_min_count), bool(sublinear_tf)
@@ -152,9 +154,9 @@ class BagOfWords:
     def _fit(self, token_lists, y):
         n = len(token_lists)
         if n == 0:
-            raise ValueError("texts is empty: nothing to learn a vocabulary from")
+            raise DataError("texts is empty: nothing to learn a vocabulary from")
         if self.polarity_cutoff is not None and y is None:
-            raise ValueError("polarity_cutoff needs the labels: call fit(texts, y)")
+            raise DataError("polarity_cutoff needs the labels: call fit(texts, y)")
         counts = Counter()
         for tokens in token_lists:
             counts.update(tokens)
@@ -176,7 +178,7 @@ class BagOfWords:
             dropped["max_features"] = len(words) - self.max_features
             words = words[:self.max_features]
         if not words:
-            raise ValueError(
+            raise DataError(
                 f"the vocabulary is empty after filtering ({dropped}); lower min_count or "
                 "polarity_cutoff"
             )
@@ -237,7 +239,7 @@ class BagOfWords:
 
     def _check_fitted(self):
         if not hasattr(self, "vocabulary_"):
-            raise ValueError("this BagOfWords is not fitted yet: call fit(texts) first")
+            raise DataError("this BagOfWords is not fitted yet: call fit(texts) first")
 
     def __len__(self):
         self._check_fitted()
@@ -261,10 +263,10 @@ class BagOfWords:
             words, counts = list(state["words"]), np.asarray(state["counts"], dtype=np.int64)
             idf = np.asarray(state["idf"], dtype=bow.dtype) if bow.values == "tfidf" else None
         except (KeyError, TypeError) as e:
-            raise ValueError(f"not a BagOfWords state: {e}") from None
+            raise DataError(f"not a BagOfWords state: {e}") from None
         if len(set(words)) != len(words) or counts.shape != (len(words),) or (
                 idf is not None and idf.shape != (len(words),)):
-            raise ValueError("BagOfWords state is inconsistent: words, counts and idf differ "
+            raise DataError("BagOfWords state is inconsistent: words, counts and idf differ "
                              "in length or repeat a word")
         bow.words_, bow.counts_ = words, counts
         bow.vocabulary_ = {w: i for i, w in enumerate(words)}

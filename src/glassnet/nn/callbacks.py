@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-__all__ = ["Callback", "EarlyStopping", "History", "ModelCheckpoint", "ProgressLogger"]
+__all__ = ["Callback", "EarlyStopping", "History", "ProgressLogger", "mode_for"]
 
 
 class Callback:
@@ -60,7 +60,8 @@ class History(Callback):
         return f"History(epochs={len(self.epoch)}, last={last})"
 
 
-def _mode_for(monitor, mode):
+def mode_for(monitor, mode):
+    """"min" or "max": how ``monitor`` improves ("auto": max for accuracy-like names)."""
     if mode not in ("auto", "min", "max"):
         raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
     if mode != "auto":
@@ -80,7 +81,7 @@ class EarlyStopping(Callback):
         if patience < 0:
             raise ValueError(f"patience must be >= 0, got {patience!r}")
         self.monitor, self.patience, self.min_delta = monitor, int(patience), abs(min_delta)
-        self.mode = _mode_for(monitor, mode)
+        self.mode = mode_for(monitor, mode)
         self.restore_best_weights = restore_best_weights
 
     def on_train_begin(self, logs=None):
@@ -116,41 +117,18 @@ class EarlyStopping(Callback):
             self.model.set_weights(self.best_weights)
 
 
-class ModelCheckpoint(Callback):
-    """Save the model to ``path`` after an epoch (only when ``monitor`` improved, by default)."""
-
-    def __init__(self, path, monitor="val_loss", save_best_only=True, mode="auto"):
-        self.path, self.monitor, self.save_best_only = path, monitor, save_best_only
-        self.mode = _mode_for(monitor, mode)
-
-    def on_train_begin(self, logs=None):
-        self.best = math.inf if self.mode == "min" else -math.inf
-
-    def on_epoch_end(self, epoch, logs=None):
-        from ..io import save_model
-
-        value = (logs or {}).get(self.monitor)
-        if self.save_best_only:
-            if value is None:
-                raise KeyError(f"ModelCheckpoint monitors {self.monitor!r}, not in the logs")
-            better = value < self.best if self.mode == "min" else value > self.best
-            if not better:
-                return
-            self.best = value
-        save_model(self.model, self.path)
-
-
 class ProgressLogger(Callback):
-    """Prints one line per epoch (every ``every`` epochs): epoch, time and each logged number."""
+    """Prints one line per epoch (every ``every`` epochs, and the last of ``epochs``): epoch,
+    time and each logged number."""
 
-    def __init__(self, every=1, stream=None):
-        self.every, self.stream = max(1, int(every)), stream
+    def __init__(self, every=1, stream=None, epochs=None):
+        self.every, self.stream, self.epochs = max(1, int(every)), stream, epochs
 
     def on_train_begin(self, logs=None):
         self._t0 = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        total = self.params_epochs if hasattr(self, "params_epochs") else None
+        total = self.epochs
         last = total is not None and epoch + 1 == total
         if (epoch + 1) % self.every and not last and epoch:
             return

@@ -11,10 +11,11 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import losses as losses_mod
+from .checks import is_sparse
 from .layers import Layer
+from .model import Sequential
 from .regularizers import Regularizer
 
 __all__ = ["gradcheck", "relative_error"]
@@ -37,20 +38,18 @@ def gradcheck(model_or_layer, loss, X, y, eps=1e-6, regularizer=None, training=T
     replayed identically for every evaluation by restoring the generator's state. Keys are
     ``"<layer index>.<param name>"``, plus ``"input"`` for dL/dX when ``check_input``.
     """
-    from .model import Sequential
-
     if isinstance(model_or_layer, Layer):
-        model = Sequential([copy.deepcopy(model_or_layer)], dtype="float64")
-        model.layers[0].params = {k: v.astype(np.float64)
-                                  for k, v in model_or_layer.params.items()}
-        model.layers[0].grads = {k: np.zeros_like(v) for k, v in model.layers[0].params.items()}
+        # the layer's own values, cast to float64 (the model keeps them: no fresh draw)
+        model = Sequential([copy.deepcopy(model_or_layer)], dtype="float64", initialize=False)
     elif isinstance(model_or_layer, Sequential):
         model = copy.deepcopy(model_or_layer).astype("float64")
     else:
         raise TypeError(f"gradcheck takes a Sequential or a Layer, not {type(model_or_layer)}")
     loss = losses_mod.get(loss)
     reg = regularizer or Regularizer()
-    if sp.issparse(X):
+    if is_sparse(X):
+        import scipy.sparse as sp
+
         # A CSR input is checked as the engine sees it; the input gradient is taken with
         # respect to its stored entries only (the zeros are structure, not values).
         X = sp.csr_matrix(X, dtype=np.float64, copy=True)
@@ -73,6 +72,8 @@ def gradcheck(model_or_layer, loss, X, y, eps=1e-6, regularizer=None, training=T
                 for i, layer in enumerate(model.layers) for k in layer.params}
 
     def numeric_grad(array):
+        # each entry is moved in place (array[idx] = ...), as the layer contract asks of anyone
+        # setting weights, so a packed array's flat storage sees every change
         grad = np.zeros_like(array)
         it = np.nditer(array, flags=["multi_index"])
         for _ in it:

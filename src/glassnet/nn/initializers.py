@@ -34,6 +34,7 @@ __all__ = [
     "Zeros",
     "default_for_activation",
     "get",
+    "name_of",
 ]
 
 
@@ -129,7 +130,7 @@ class HeNormal(Initializer):
         return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shape).astype(dtype)
 
 
-_REGISTRY = {
+REGISTRY = {
     "zeros": Zeros,
     "constant": Constant,
     "uniform": Uniform,
@@ -150,17 +151,35 @@ def get(init, **kwargs):
     """An initializer from a name (``"he_normal"``), an instance, or any callable."""
     if isinstance(init, str):
         try:
-            return _REGISTRY[init.lower()](**kwargs)
+            return REGISTRY[init.lower()](**kwargs)
         except KeyError:
             raise ValueError(
-                f"unknown initializer {init!r}; choose one of {sorted(_REGISTRY)}"
+                f"unknown initializer {init!r}; choose one of {sorted(REGISTRY)}"
             ) from None
     if callable(init):
         return init
     raise TypeError(f"init must be a name or a callable, got {type(init).__name__}")
 
 
+def name_of(init):
+    """The registry name of ``init`` if it is a registered initializer with its default
+    arguments (what a model file can record), else None."""
+    for name, cls in REGISTRY.items():  # the first name of a class is its canonical one
+        if type(init) is cls:
+            try:
+                default = cls()
+            except TypeError:
+                return None
+            return name if vars(default) == vars(init) else None
+    return None
+
+
 def default_for_activation(activation):
-    """He for the ReLU family, Glorot otherwise (sigmoid, tanh, linear, softmax)."""
+    """The initializer for weights feeding ``activation`` (a layer or its name): He for the
+    ReLU family, which zeroes half its inputs; Glorot otherwise (sigmoid, tanh, linear,
+    softmax). ``Sequential`` asks this for every Dense layer without an ``init`` of its own.
+    """
+    if activation is None:
+        return GlorotUniform()
     name = activation if isinstance(activation, str) else type(activation).__name__
     return HeNormal() if name.lower() in {"relu", "leakyrelu", "leaky_relu"} else GlorotUniform()

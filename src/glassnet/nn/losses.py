@@ -16,8 +16,9 @@ CrossEntropy           mean over samples of -sum_c t_c log p_c     -t / p / n
 
 Both cross-entropies accept logits (``from_logits=True``: computed in log space, never
 exponentiating a large number) or probabilities (clipped to [eps, 1 - eps] with the dtype's
-machine epsilon). After a Sigmoid or Softmax layer the model uses ``grad_wrt_logits`` instead,
-the fused gradient (p - t) / n, which is both cheaper and exact where the clip would bite.
+machine epsilon). After a Sigmoid or Softmax layer, ``fit`` uses ``grad_wrt_logits`` instead of
+the loss's and the activation's backward passes: the fused gradient (p - t) / n, which is both
+cheaper and exact where the clip would bite.
 """
 
 from __future__ import annotations
@@ -54,9 +55,6 @@ def _validate_weights(name, weights, n, dtype):
 
 class Loss:
     """Base class. ``reduction`` is ``"mean"`` (as documented per loss) or ``"sum"``."""
-
-    #: the activation whose gradient this loss can fuse with (see ``grad_wrt_logits``)
-    fuses_with: type | None = None
 
     def __init__(self, reduction="mean"):
         if reduction not in ("mean", "sum"):
@@ -228,12 +226,6 @@ class BinaryCrossEntropy(Loss):
             raise ValueError("BinaryCrossEntropy class_weight needs two values (w0, w1)")
         self.class_weight = None if class_weight is None else tuple(map(float, class_weight))
 
-    @property
-    def fuses_with(self):
-        from .layers import Sigmoid
-
-        return None if self.from_logits else Sigmoid
-
     def prepare_target(self, target, pred_shape, dtype):
         target = super().prepare_target(target, pred_shape, dtype)
         if np.any((target < 0) | (target > 1)):
@@ -299,12 +291,6 @@ class CrossEntropy(Loss):
         super().__init__(reduction)
         self.from_logits = bool(from_logits)
         self.class_weight = None if class_weight is None else [float(w) for w in class_weight]
-
-    @property
-    def fuses_with(self):
-        from .layers import Softmax
-
-        return None if self.from_logits else Softmax
 
     def prepare_target(self, target, pred_shape, dtype):
         if len(pred_shape) != 2:
@@ -373,7 +359,7 @@ class CrossEntropy(Loss):
                 "reduction": self.reduction}
 
 
-_REGISTRY = {
+REGISTRY = {
     "mse": MSELoss,
     "sse": SSELoss,
     "mae": MAELoss,
@@ -386,13 +372,18 @@ _REGISTRY = {
 }
 
 
+#: each loss class by its class name: what a model file records
+CLASSES = {cls.__name__: cls for cls in (MSELoss, SSELoss, MAELoss, HuberLoss,
+                                         BinaryCrossEntropy, CrossEntropy)}
+
+
 def get(loss, **kwargs):
     """A loss from a name (``"mse"``, ``"bce"``, ``"cross_entropy"``, ...) or an instance."""
     if isinstance(loss, Loss):
         return loss
     if isinstance(loss, str):
         try:
-            return _REGISTRY[loss.lower()](**kwargs)
+            return REGISTRY[loss.lower()](**kwargs)
         except KeyError:
-            raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(_REGISTRY)}") from None
+            raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(REGISTRY)}") from None
     raise TypeError(f"loss must be a name or a Loss, got {type(loss).__name__}")

@@ -55,6 +55,12 @@ class Regularizer:
                     if self.l1:
                         g += w.dtype.type(self.l1) * np.sign(w)
 
+    def apply(self, layers):
+        """Add the penalty's gradient to the weights' gradients; returns the penalty (what
+        ``train_step`` adds to the loss)."""
+        self.add_grads(layers)
+        return self.penalty(layers)
+
     def __repr__(self):
         return f"{type(self).__name__}(l1={self.l1}, l2={self.l2}, keys={self.keys})"
 

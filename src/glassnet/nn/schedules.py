@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from .callbacks import Callback, _mode_for
+from .callbacks import Callback, mode_for
 
 __all__ = ["CosineAnnealingLR", "ExponentialLR", "ReduceLROnPlateau", "StepLR"]
 
@@ -78,7 +78,7 @@ class ReduceLROnPlateau(Callback):
         if not 0 < factor < 1:
             raise ValueError(f"factor must be in (0, 1), got {factor!r}")
         self.optimizer, self.monitor = optimizer, monitor
-        self.mode = _mode_for(monitor, mode)
+        self.mode = mode_for(monitor, mode)
         self.factor, self.patience, self.threshold = float(factor), int(patience), threshold
         self.cooldown, self.min_lr, self.eps = int(cooldown), float(min_lr), eps
         self.best = math.inf if self.mode == "min" else -math.inf

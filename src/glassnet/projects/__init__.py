@@ -1,5 +1,6 @@
-"""The worked projects: each module has ``NAME``, ``TITLE`` and ``run(quick=False, verbose=True)``
-returning one tour row ``{"project", "metric", "result", "reference", ...}``.
+"""The worked projects: each module has ``run(quick=False, verbose=True, out=DEFAULT_OUT)``
+(the protocol lessons share), which writes any files into the folder ``out`` and returns one
+tour row ``{"project", "metric", "result", "reference", ...}``.
 
 The registry maps a project's command-line name to its module, imported only when used, so
 ``glassnet example --list`` and the tour stay cheap to start.
@@ -8,6 +9,8 @@ The registry maps a project's command-line name to its module, imported only whe
 from __future__ import annotations
 
 import importlib
+
+from ..io import DEFAULT_OUT
 
 __all__ = ["PROJECTS", "available", "get", "run", "tour_entries"]
 
@@ -38,16 +41,16 @@ def get(name):
     return importlib.import_module(PROJECTS[name][0])
 
 
-def run(name, **kwargs):
-    """Run project ``name`` (keyword arguments go to its ``run``) and return its row."""
-    return get(name).run(**kwargs)
+def run(name, quick=False, verbose=True, out=DEFAULT_OUT):
+    """Run project ``name`` and return its tour row."""
+    return get(name).run(quick=quick, verbose=verbose, out=out)
 
 
 def _tour_entry(name):
-    def entry(quick=True, verbose=True):
+    def entry(quick=True, verbose=True, out=DEFAULT_OUT):
         # The tour always takes the quick settings: `make demo` must finish in well under
         # two minutes, and `glassnet example NAME` is there for the full runs.
-        return get(name).run(quick=True, verbose=verbose)
+        return get(name).run(quick=True, verbose=verbose, out=out)
 
     entry.__name__ = entry.__qualname__ = name.replace("-", "_")
     return entry

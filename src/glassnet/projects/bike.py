@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..datasets.bike import load_bike_sharing
+from ..io import DEFAULT_OUT
 from ..nn import SGD, Dense, EarlyStopping, Sequential, Sigmoid
 
 NAME = "bike-sharing"
@@ -121,7 +122,7 @@ def plot_test_period(data, models, path):
     return path
 
 
-def run(quick=False, verbose=True, out_dir="glassnet-out", seed=0, plot=True):
+def run(quick=False, verbose=True, out=DEFAULT_OUT, seed=0, plot=True):
     """Train the course's network (and, unless ``quick``, the best one); returns the tour row.
 
     The row's result is the course network's training/validation loss, the reference the course
@@ -148,7 +149,7 @@ def run(quick=False, verbose=True, out_dir="glassnet-out", seed=0, plot=True):
         print(f"  course bar (train < 0.09, validation < 0.18): {'met' if passed else 'MISSED'}")
     png = None
     if plot:
-        png = plot_test_period(data, models, Path(out_dir) / "bike_sharing_test_period.png")
+        png = plot_test_period(data, models, Path(out) / "bike_sharing_test_period.png")
         if verbose:
             print(f"  plot: {png}")
     result = f"{first['train']:.3f} / {first['validation']:.3f}"

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io import DEFAULT_OUT
+
 NAME = "earthquakes"
 TITLE = "Earthquake magnitude (USGS 1965-2016): random search vs baselines"
 
@@ -68,9 +70,12 @@ def _baselines(X_dev, y_dev, X_test, seed):
     return out
 
 
-def run(quick=False, verbose=True, trials=None, jobs=None, out="glassnet-out/earthquakes",
-        seed=0):
-    """Search, retrain, compare; returns the tour row (network test MAE vs the baselines)."""
+def run(quick=False, verbose=True, out=DEFAULT_OUT, trials=None, jobs=None, seed=0):
+    """Search, retrain, compare; returns the tour row (network test MAE vs the baselines).
+
+    Writes the study (``earthquakes-search.db``) and the retrained network
+    (``earthquakes-model.npz``) into ``out``.
+    """
     from ..datasets.earthquakes import earthquake_features, load_earthquakes
     from ..nn.metrics import mae, rmse
     from ..tune import SearchSpace, best_config, retrain_best, search
@@ -94,7 +99,7 @@ def run(quick=False, verbose=True, trials=None, jobs=None, out="glassnet-out/ear
     jobs = jobs or (1 if quick else min(2, os.cpu_count() or 1))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    db = out / "search.db"
+    db = out / "earthquakes-search.db"
     for suffix in ("", "-wal", "-shm"):  # a fresh study each run: this is a measurement
         Path(str(db) + suffix).unlink(missing_ok=True)
     if verbose:
@@ -105,7 +110,7 @@ def run(quick=False, verbose=True, trials=None, jobs=None, out="glassnet-out/ear
                         storage=f"sqlite:///{db}", study_name="earthquakes",
                         val_fraction=0.15 / 0.85, seed=seed, verbose=verbose)
     search_time = time.perf_counter() - t0
-    model, prep, _ = retrain_best(study, job, out / "best_model.npz",
+    model, prep, _ = retrain_best(study, job, out / "earthquakes-model.npz",
                                   extra={"features": names, "target": "magnitude"})
     pred = prep.inverse_transform_target(model.predict(prep.transform(X[test]))[:, 0])
     results = {NETWORK: pred, **_baselines(X[dev], y[dev], X[test], seed)}

@@ -37,7 +37,7 @@ def r2_scores(y_true, y_pred):
     return 1 - ss_res / ss_tot
 
 
-def run(quick=False, verbose=True, seed=0):
+def run(quick=False, verbose=True, out=None, seed=0):
     """All nine steps; returns the tour row (worst R² on the test set) with details."""
     X, Y = make_data(seed=seed)                                       # 1
     order = np.random.default_rng(seed).permutation(len(X))          # 2

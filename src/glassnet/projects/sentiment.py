@@ -154,7 +154,7 @@ def _stage(name, bow, texts, labels, n_test, train, epochs, verbose, show_words=
     return row
 
 
-def run(quick=False, verbose=True, n_course=None):
+def run(quick=False, verbose=True, out=None, n_course=None):
     """All three stages; returns the tour row (the best network's result) with every stage in
     ``row["stages"]``. ``quick`` runs stages 1-2 on the first 6,000 course-ordered reviews
     (1,000 held out) and stage 3 on single words only (no word pairs)."""

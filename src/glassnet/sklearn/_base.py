@@ -148,8 +148,8 @@ class _GlassNetBase(BaseEstimator):
         for name, ok, what in checks:
             if not ok:
                 raise ValueError(f"{name} must be {what}, got {getattr(self, name)!r}")
-        if self.init is not None and str(self.init).lower() not in initializers._REGISTRY:
-            raise ValueError(f"init must be None or one of {sorted(initializers._REGISTRY)}, "
+        if self.init is not None and str(self.init).lower() not in initializers.REGISTRY:
+            raise ValueError(f"init must be None or one of {sorted(initializers.REGISTRY)}, "
                              f"got {self.init!r}")
         for name in ("shuffle", "nesterov", "early_stopping", "warm_start"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
@@ -170,11 +170,11 @@ class _GlassNetBase(BaseEstimator):
     def _initialize(self, sizes, n_features, n_outputs, seed):
         self.model_ = Sequential.from_sizes(
             [n_features, *sizes, n_outputs], _ACTIVATIONS[self.activation],
-            self._output_activation(n_outputs), dropout=float(self.dropout), init=self.init,
+            self._head(n_outputs).activation, dropout=float(self.dropout), init=self.init,
             seed=seed, dtype=_float_dtype(self.dtype),
         )
         self.n_outputs_ = n_outputs
-        self.out_activation_ = self._output_activation(n_outputs) or "identity"
+        self.out_activation_ = self._head(n_outputs).activation or "identity"
         self.n_iter_ = 0
         self.loss_curve_ = []
         self._no_improvement_count = 0

@@ -16,6 +16,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d
 
 from ..nn import functional as F
+from ..nn import head_for
 from ..nn import losses as losses_mod
 from ._base import _GlassNetBase
 
@@ -86,16 +87,15 @@ class GlassNetClassifier(ClassifierMixin, _GlassNetBase):
         return self._fit(X, y, sample_weight, incremental=True)
 
     # ------------------------------------------------------------------ targets
-    def _output_activation(self, n_outputs):
-        multiclass = self._label_binarizer.y_type_ == "multiclass"
-        return "softmax" if multiclass else "sigmoid"
+    def _head(self, n_outputs):
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            return head_for("multilabel", n_outputs=n_outputs)
+        return head_for("classification", n_classes=len(self.classes_))
 
     def _make_loss(self, n_outputs):
         if self.loss != "log_loss":
             raise ValueError(f"loss must be 'log_loss' for a classifier, got {self.loss!r}")
-        if self._label_binarizer.y_type_ == "multiclass":
-            return losses_mod.CrossEntropy()
-        return losses_mod.BinaryCrossEntropy()
+        return self._head(n_outputs).make_loss()
 
     def _stratify(self, Y):
         return self._label_binarizer.y_type_ != "multilabel-indicator"
@@ -233,8 +233,8 @@ class GlassNetRegressor(RegressorMixin, _GlassNetBase):
         """One epoch over (X, y), continuing the weights and the optimizer's state."""
         return self._fit(X, y, sample_weight, incremental=True)
 
-    def _output_activation(self, n_outputs):
-        return None
+    def _head(self, n_outputs):
+        return head_for("regression", n_outputs=n_outputs)
 
     def _make_loss(self, n_outputs):
         try:

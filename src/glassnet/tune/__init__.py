@@ -8,7 +8,8 @@
 Optuna is imported on first use (it is the ``tune`` extra), so ``import glassnet`` stays light.
 """
 
-from .objective import METRICS, ArrayPreparer, Objective, OptunaPruning, fit_config, make_folds
+from .objective import METRICS, Objective, OptunaPruning, make_folds
+from .prepare import ArrayStandardizer, TableEncoder, load_table
 from .report import (
     best_config,
     best_trials_table,
@@ -17,12 +18,13 @@ from .report import (
     write_best_config,
 )
 from .search import DEFAULT_STORAGE, SearchJob, search
-from .space import Categorical, Float, Int, SearchSpace
+from .space import DEFAULT_SPACE, Categorical, Float, Int, SearchSpace, default_space
 from .study import SeededRandomSampler, count_trials, open_storage, open_study, run_worker
 
 __all__ = [
-    "DEFAULT_STORAGE", "METRICS", "ArrayPreparer", "Categorical", "Float", "Int", "Objective",
-    "OptunaPruning", "SearchJob", "SearchSpace", "SeededRandomSampler", "best_config",
-    "best_trials_table", "count_trials", "fit_config", "make_folds", "open_storage", "open_study",
-    "retrain_best", "run_worker", "save_figures", "search", "write_best_config",
+    "DEFAULT_SPACE", "DEFAULT_STORAGE", "METRICS", "ArrayStandardizer", "Categorical", "Float",
+    "Int", "Objective", "OptunaPruning", "SearchJob", "SearchSpace", "SeededRandomSampler",
+    "TableEncoder", "best_config", "best_trials_table", "count_trials", "default_space",
+    "load_table", "make_folds", "open_storage", "open_study", "retrain_best", "run_worker",
+    "save_figures", "search", "write_best_config",
 ]

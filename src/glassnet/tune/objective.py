@@ -15,12 +15,12 @@ import socket
 
 import numpy as np
 
-from ..config import build_model
+from ..config import fit_config
+from ..errors import UsageError
 from ..nn import Callback, DivergenceError
-from ..nn import losses as losses_mod
 from ..nn import metrics as M
 
-__all__ = ["METRICS", "ArrayPreparer", "Objective", "OptunaPruning", "fit_config", "make_folds",
+__all__ = ["METRICS", "Objective", "OptunaPruning", "make_folds",
            "score"]
 
 
@@ -55,58 +55,12 @@ def check_metric(metric, task):
     """The metric's direction; ValueError if unknown or made for the other task."""
     key = metric.lower().replace("-", "_")
     if key not in METRICS:
-        raise ValueError(f"unknown metric {metric!r}; choose one of {sorted(METRICS)}")
+        raise UsageError(f"unknown metric {metric!r}; choose one of {sorted(METRICS)}")
     if METRICS[key][2] != task:
         ok = sorted(k for k, v in METRICS.items() if v[2] == task)
-        raise ValueError(f"metric {metric!r} is for {METRICS[key][2]}, but the task is {task}; "
+        raise UsageError(f"metric {metric!r} is for {METRICS[key][2]}, but the task is {task}; "
                          f"choose one of {ok}")
     return key, METRICS[key][1]
-
-
-class ArrayPreparer:
-    """Standardize numeric features (and a regression target) with training statistics.
-
-    ``fit`` on training rows only; ``transform`` applies the same centring and scaling to any
-    rows. Classification targets become integer codes 0..C-1 of ``classes``.
-    """
-
-    def __init__(self, task, classes=None):
-        self.task, self.classes = task, None if classes is None else np.asarray(classes)
-
-    def fit(self, X, y):
-        X = np.asarray(X, dtype=np.float64)
-        self.mean_, self.scale_ = X.mean(axis=0), X.std(axis=0)
-        self.scale_[self.scale_ == 0] = 1.0  # a constant column stays constant (zero)
-        if self.task == "regression":
-            y = np.asarray(y, dtype=np.float64)
-            self.y_mean_, self.y_scale_ = float(y.mean()), float(y.std()) or 1.0
-        elif self.classes is None:
-            self.classes = np.unique(y)
-        return self
-
-    def transform(self, X):
-        return (np.asarray(X, dtype=np.float64) - self.mean_) / self.scale_
-
-    def transform_target(self, y):
-        if self.task == "regression":
-            return (np.asarray(y, dtype=np.float64) - self.y_mean_) / self.y_scale_
-        codes = np.searchsorted(self.classes, y)
-        if np.any(codes >= len(self.classes)) or np.any(self.classes[codes] != y):
-            raise ValueError("target holds a class the preparer was not told about")
-        return codes
-
-    def inverse_transform_target(self, z):
-        z = np.asarray(z, dtype=np.float64)
-        return z * self.y_scale_ + self.y_mean_
-
-    def to_dict(self):
-        out = {"kind": "standardize", "task": self.task, "mean": self.mean_.tolist(),
-               "scale": self.scale_.tolist()}
-        if self.task == "regression":
-            out.update(y_mean=self.y_mean_, y_scale=self.y_scale_)
-        else:
-            out["classes"] = self.classes.tolist()
-        return out
 
 
 def make_folds(n, val_fraction=0.2, cv=0, seed=0):
@@ -115,40 +69,15 @@ def make_folds(n, val_fraction=0.2, cv=0, seed=0):
     order = rng.permutation(n)
     if cv and cv > 1:
         if cv > n:
-            raise ValueError(f"cv={cv} folds need at least {cv} rows, got {n}")
+            raise UsageError(f"cv={cv} folds need at least {cv} rows, got {n}")
         parts = np.array_split(order, cv)
         return [(np.concatenate(parts[:k] + parts[k + 1:]), parts[k]) for k in range(cv)]
     if not 0 < val_fraction < 1:
-        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction}")
+        raise UsageError(f"val_fraction must be in (0, 1), got {val_fraction}")
     n_val = max(1, round(n * val_fraction))
     if n_val >= n:
-        raise ValueError(f"{n} rows are too few for a validation split")
+        raise UsageError(f"{n} rows are too few for a validation split")
     return [(order[n_val:], order[:n_val])]
-
-
-def _model_for(config, task, n_features, n_classes):
-    if task == "regression":
-        return build_model(config, n_features, 1), losses_mod.MSELoss()
-    if n_classes == 2:
-        return build_model(config, n_features, 1, "sigmoid"), losses_mod.BinaryCrossEntropy()
-    return build_model(config, n_features, n_classes, "softmax"), losses_mod.CrossEntropy()
-
-
-def fit_config(config, task, X, y, validation=None, callbacks=(), n_classes=None):
-    """Build and train the network ``config`` describes; returns ``(model, epochs)``.
-
-    ``epochs`` is the number of epochs that produced the returned weights: the best epoch when
-    early stopping restored it, else every epoch run (what a retrain without validation uses).
-    """
-    model, loss = _model_for(config, task, X.shape[1], n_classes)
-    cbs = list(config.make_callbacks(validation is not None)) + list(callbacks)
-    history = model.fit(X, y, loss=loss, optimizer=config.make_optimizer(), epochs=config.epochs,
-                        batch_size=config.batch_size, validation_data=validation, callbacks=cbs,
-                        l1=config.l1, l2=config.l2, verbose=0)
-    stopper = cbs[0] if cbs and hasattr(cbs[0], "best_epoch") else None
-    if stopper is not None and stopper.best_epoch is not None:
-        return model, stopper.best_epoch + 1
-    return model, len(history.epoch)
 
 
 def predict_for_metric(model, task, X, prep):
@@ -223,15 +152,14 @@ class Objective:
             cbs = ([OptunaPruning(trial, self.metric, self.task, Xv, yv_true, prep, 5)]
                    if len(folds) == 1 else [])
             try:
-                model, used = fit_config(config, self.task, Xtr, ytr, (Xv, yv), cbs,
-                                         self.n_classes)
+                fitted = fit_config(config, Xtr, ytr, self.task, self.n_classes, (Xv, yv), cbs)
             except DivergenceError as e:
                 # Hopeless rather than broken: record why and count it as pruned.
                 trial.set_user_attr("stopped", f"diverged: {e}")
                 raise optuna.TrialPruned(f"diverged (lr={config.lr:.3g})") from None
             values.append(score(self.metric, yv_true,
-                                predict_for_metric(model, self.task, Xv, prep)))
-            epochs.append(used)
+                                predict_for_metric(fitted.model, self.task, Xv, prep)))
+            epochs.append(fitted.epochs)
             if len(folds) > 1:
                 trial.report(float(np.mean(values)), k)
                 if trial.should_prune():

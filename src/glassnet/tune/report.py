@@ -7,8 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..config import fit_config
+from ..errors import UsageError
 from ..io import atomic_write_text, save_model
-from .objective import fit_config, predict_for_metric, score
+from .objective import predict_for_metric, score
 
 __all__ = ["best_config", "best_trials_table", "retrain_best", "save_figures",
            "write_best_config"]
@@ -25,7 +27,7 @@ def best_config(study, space):
     from optuna.trial import FixedTrial
 
     if not _finished(study):
-        raise ValueError(f"study {study.study_name!r} has no completed trial yet")
+        raise UsageError(f"study {study.study_name!r} has no completed trial yet")
     best = study.best_trial
     # The trial trained with seed + its number (see Objective); keep that, so the file repeats it.
     seed = study.user_attrs.get("glassnet", {}).get("seed", 0) + best.number
@@ -120,7 +122,7 @@ def retrain_best(study, job, path=None, X_test=None, y_test=None, extra=None):
     from .search import one_blas_thread
 
     with one_blas_thread():
-        model, _ = fit_config(config, job.task, X, y, None, (), job.n_classes)
+        model = fit_config(config, X, y, job.task, job.n_classes).model
     test = None
     if X_test is not None:
         y_true = np.asarray(y_test) if job.task == "regression" else prep.transform_target(y_test)

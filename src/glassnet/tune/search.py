@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .objective import ArrayPreparer, Objective, check_metric, make_folds
+from ..errors import UsageError
+from .objective import Objective, check_metric, make_folds
+from .prepare import ArrayStandardizer
 from .space import SearchSpace
 from .study import (
     count_trials,
@@ -134,14 +136,14 @@ def search(X, y, space, *, task="regression", metric=None, n_trials=30, jobs=1,
     if not isinstance(space, SearchSpace):
         space = SearchSpace.from_dict(space)
     if task not in ("regression", "classification"):
-        raise ValueError(f"task must be 'regression' or 'classification', got {task!r}")
+        raise UsageError(f"task must be 'regression' or 'classification', got {task!r}")
     metric, direction = check_metric(metric or ("mae" if task == "regression" else "log_loss"),
                                      task)
     for name, value in (("n_trials", n_trials), ("jobs", jobs), ("heartbeat", heartbeat)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            raise UsageError(f"{name} must be a positive integer, got {value!r}")
     if jobs > 1 and ":memory:" in str(storage):
-        raise ValueError("--jobs > 1 needs a storage that processes share (a file or a server), "
+        raise UsageError("--jobs > 1 needs a storage that processes share (a file or a server), "
                          "not an in-memory database")
     if sampler == "grid":
         size = space.grid_size()
@@ -152,15 +154,15 @@ def search(X, y, space, *, task="regression", metric=None, n_trials=30, jobs=1,
     make_sampler(sampler, space, seed)  # unknown sampler / grid problems: fail before storage
     n = len(y)
     if len(X) != n:
-        raise ValueError(f"X has {len(X)} rows but y has {n}")
+        raise UsageError(f"X has {len(X)} rows but y has {n}")
     n_classes = None
     if task == "classification":
         classes = np.unique(np.asarray(y)) if classes is None else np.asarray(classes)
         n_classes = len(classes)
         if n_classes < 2:
-            raise ValueError("classification needs at least two classes in the target")
+            raise UsageError("classification needs at least two classes in the target")
     folds = make_folds(n, val_fraction, cv, seed)
-    make_prep = make_prep or functools.partial(ArrayPreparer, task, classes)
+    make_prep = make_prep or functools.partial(ArrayStandardizer, task, classes)
     settings = {"space": space.to_dict(), "metric": metric, "task": task, "cv": int(cv or 0),
                 "val_fraction": float(val_fraction), "seed": int(seed), "n_rows": int(n)}
 

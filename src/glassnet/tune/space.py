@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import TrainConfig
+from ..errors import UsageError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,14 +91,14 @@ def _check_value(name, value):
     if name == "hidden_layers":
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
         if not ok:
-            raise ValueError(f"hidden_layers must be a positive integer, got {value!r}")
+            raise UsageError(f"hidden_layers must be a positive integer, got {value!r}")
         return
     if name == "hidden_units":
         name, value = "hidden", [value]
     try:
         TrainConfig(**{name: value})
     except (ValueError, TypeError) as e:
-        raise ValueError(f"search space: {e}") from None
+        raise UsageError(f"search space: {e}") from None
 
 
 class SearchSpace:
@@ -105,18 +106,18 @@ class SearchSpace:
 
     def __init__(self, params, fixed=None):
         if not isinstance(params, dict) or not params:
-            raise ValueError("search space is empty: name at least one setting to search")
+            raise UsageError("search space is empty: name at least one setting to search")
         self.params = {}
         for name, spec in params.items():
             self.params[name] = self._validate(name, spec)
         base = dict(fixed or {})
         overlap = sorted(set(base) & set(self.params))
         if overlap:
-            raise ValueError(f"search space: {overlap} are both searched and fixed")
+            raise UsageError(f"search space: {overlap} are both searched and fixed")
         known = {f.name for f in fields(TrainConfig)}
         unknown = sorted(set(base) - known)
         if unknown:
-            raise ValueError(f"search space: unknown fixed settings {unknown}; "
+            raise UsageError(f"search space: unknown fixed settings {unknown}; "
                              f"known: {sorted(known)}")
         self.fixed = base
         self.base = TrainConfig(**base)
@@ -125,7 +126,7 @@ class SearchSpace:
     def _validate(name, spec):
         if name not in SEARCHABLE:
             hint = (" (set it on the search, not per trial)" if name in _NOT_SEARCHABLE else "")
-            raise ValueError(f"unknown hyperparameter {name!r} in search space{hint}; "
+            raise UsageError(f"unknown hyperparameter {name!r} in search space{hint}; "
                              f"searchable: {', '.join(SEARCHABLE)}")
         if isinstance(spec, (list, tuple)):
             spec = Categorical(tuple(spec))
@@ -134,7 +135,7 @@ class SearchSpace:
         if isinstance(spec, Categorical):
             choices = tuple(tuple(c) if isinstance(c, list) else c for c in spec.choices)
             if not choices:
-                raise ValueError(f"search space: {name} has an empty list of choices")
+                raise UsageError(f"search space: {name} has an empty list of choices")
             for c in choices:
                 _check_value(name, list(c) if isinstance(c, tuple) else c)
             return Categorical(choices)
@@ -142,30 +143,30 @@ class SearchSpace:
             raise TypeError(f"search space: {name} must be a range (low/high), a list of "
                             f"choices, or Float/Int/Categorical, got {spec!r}")
         if name in CHOICE_SETTINGS:
-            raise ValueError(f"search space: {name} takes a list of choices, not a range")
+            raise UsageError(f"search space: {name} takes a list of choices, not a range")
         if name in INT_SETTINGS and isinstance(spec, Float):
-            raise ValueError(f"search space: {name} is an integer setting; give integer bounds")
+            raise UsageError(f"search space: {name} is an integer setting; give integer bounds")
         if name in FLOAT_SETTINGS and isinstance(spec, Int):
             spec = Float(float(spec.low), float(spec.high), spec.log, spec.grid)
         for bound in (spec.low, spec.high):
             if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not math.isfinite(
                     bound):
-                raise ValueError(f"search space: {name} bounds must be finite numbers, "
+                raise UsageError(f"search space: {name} bounds must be finite numbers, "
                                  f"got low={spec.low!r} high={spec.high!r}")
         if spec.low > spec.high:
-            raise ValueError(f"search space: {name} range is inverted (low={spec.low} > "
+            raise UsageError(f"search space: {name} range is inverted (low={spec.low} > "
                              f"high={spec.high})")
         if spec.low == spec.high:
-            raise ValueError(f"search space: {name} range is empty (low = high = {spec.low}); "
+            raise UsageError(f"search space: {name} range is empty (low = high = {spec.low}); "
                              "fix the value under [fixed] instead")
         if spec.log and spec.low <= 0:
-            raise ValueError(f"search space: {name} is log-scaled, so low must be > 0, "
+            raise UsageError(f"search space: {name} is log-scaled, so low must be > 0, "
                              f"got {spec.low}")
         _check_value(name, spec.low)
         _check_value(name, spec.high)
         for g in spec.grid or ():
             if not spec.low <= g <= spec.high:
-                raise ValueError(f"search space: grid value {g} of {name} is outside "
+                raise UsageError(f"search space: grid value {g} of {name} is outside "
                                  f"[{spec.low}, {spec.high}]")
         return spec
 
@@ -174,11 +175,11 @@ class SearchSpace:
     def from_dict(cls, data):
         """From ``{"space": {...}, "fixed": {...}}`` (or a bare ``{...}`` of ranges)."""
         if not isinstance(data, dict):
-            raise ValueError("search space file must hold a table of settings")
+            raise UsageError("search space file must hold a table of settings")
         if "space" in data:
             extra = sorted(set(data) - {"space", "fixed"})
             if extra:
-                raise ValueError(f"search space file: unknown sections {extra}; "
+                raise UsageError(f"search space file: unknown sections {extra}; "
                                  "use [space] and [fixed]")
             return cls(data["space"], data.get("fixed"))
         return cls(data)
@@ -196,12 +197,12 @@ class SearchSpace:
             try:
                 data = yaml.safe_load(text)
             except yaml.YAMLError as e:
-                raise ValueError(f"{path} is not valid YAML: {e}") from None
+                raise UsageError(f"{path} is not valid YAML: {e}") from None
         else:
             try:
                 data = tomllib.loads(text)
             except tomllib.TOMLDecodeError as e:
-                raise ValueError(f"{path} is not valid TOML: {e}") from None
+                raise UsageError(f"{path} is not valid TOML: {e}") from None
         return cls.from_dict(data)
 
     def to_dict(self):
@@ -270,7 +271,7 @@ class SearchSpace:
         spread evenly (geometrically when ``log``) from low to high, rounded for integers.
         """
         if self._per_layer():
-            raise ValueError("grid search needs one width for all layers: set per_layer = false "
+            raise UsageError("grid search needs one width for all layers: set per_layer = false "
                              "on hidden_units (or list its values as choices)")
         out = {}
         for name, p in self.params.items():
@@ -301,26 +302,42 @@ def _spec_from_dict(name, d):
     if "choices" in d:
         unknown = sorted(set(d) - {"choices"})
         if unknown:
-            raise ValueError(f"search space: {name} has unknown keys {unknown}")
+            raise UsageError(f"search space: {name} has unknown keys {unknown}")
         return Categorical(tuple(d["choices"]))
     allowed = {"low", "high", "log", "grid", "per_layer"}
     unknown = sorted(set(d) - allowed)
     if unknown:
-        raise ValueError(f"search space: {name} has unknown keys {unknown}; "
+        raise UsageError(f"search space: {name} has unknown keys {unknown}; "
                          f"use low, high, log (and grid) or choices")
     if "low" not in d or "high" not in d:
-        raise ValueError(f"search space: {name} needs both low and high (or a list of choices)")
+        raise UsageError(f"search space: {name} needs both low and high (or a list of choices)")
     if "per_layer" in d and name != "hidden_units":
-        raise ValueError(f"search space: per_layer applies to hidden_units only, not {name}")
+        raise UsageError(f"search space: per_layer applies to hidden_units only, not {name}")
     for key in ("low", "high"):
         v = d[key]
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise ValueError(f"search space: {name} {key} must be a number, got {v!r}")
+            raise UsageError(f"search space: {name} {key} must be a number, got {v!r}")
     grid = tuple(d["grid"]) if d.get("grid") is not None else None
     low, high, log = d["low"], d["high"], bool(d.get("log", False))
     if name in INT_SETTINGS:
         if any(isinstance(v, float) and not float(v).is_integer() for v in (low, high)):
-            raise ValueError(f"search space: {name} is an integer setting; got low={low} "
+            raise UsageError(f"search space: {name} is an integer setting; got low={low} "
                              f"high={high}")
         return Int(int(low), int(high), log, grid, bool(d.get("per_layer", True)))
     return Float(float(low), float(high), log, grid)
+
+
+#: what ``glassnet search`` explores without ``--space``: learning rate, depth, width,
+#: activation and L2
+DEFAULT_SPACE = {
+    "lr": {"low": 1e-4, "high": 3e-2, "log": True},
+    "hidden_layers": {"low": 1, "high": 3},
+    "hidden_units": {"low": 8, "high": 128, "log": True},
+    "activation": ["relu", "tanh"],
+    "l2": {"low": 1e-7, "high": 1e-2, "log": True},
+}
+
+
+def default_space():
+    """``DEFAULT_SPACE`` with 200 epochs and early stopping after 15 without improvement."""
+    return SearchSpace(DEFAULT_SPACE, {"epochs": 200, "patience": 15})

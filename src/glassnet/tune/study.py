@@ -24,6 +24,8 @@ import warnings
 
 import numpy as np
 
+from ..errors import UsageError
+
 __all__ = ["SeededRandomSampler", "count_trials", "make_sampler", "open_storage", "open_study",
            "run_worker"]
 
@@ -43,12 +45,12 @@ def open_storage(url, heartbeat=5):
 
     given = url
     if "://" not in str(url):
-        raise ValueError(f"storage must be a database URL such as sqlite:///search.db or "
+        raise UsageError(f"storage must be a database URL such as sqlite:///search.db or "
                          f"postgresql://user:pass@host/db, got {url!r}")
     if str(url).startswith("sqlite"):
         path = str(url).split(":///", 1)[-1]
         if path and path != ":memory:" and not os.path.isdir(os.path.dirname(path) or "."):
-            raise ValueError(f"cannot open storage {redact(given)}: folder "
+            raise UsageError(f"cannot open storage {redact(given)}: folder "
                              f"{os.path.dirname(path)!r} does not exist")
         engine_kwargs = {"connect_args": {"timeout": 60}}
     elif str(url).startswith("postgresql"):
@@ -76,12 +78,12 @@ def open_storage(url, heartbeat=5):
             _fast_sqlite(storage)
         return storage
     except ImportError:
-        raise ValueError(f"cannot open storage {redact(given)}: its database driver is not "
+        raise UsageError(f"cannot open storage {redact(given)}: its database driver is not "
                          "installed (for PostgreSQL: pip install psycopg2-binary)") from None
     except (sqlalchemy.exc.SQLAlchemyError, ValueError, OSError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         first = re.sub(r"^\([^)]*\)\s*", "", first)
-        raise ValueError(f"cannot open storage {redact(given)}: {first}") from None
+        raise UsageError(f"cannot open storage {redact(given)}: {first}") from None
 
 
 def _sqlite_pragmas(dbapi_connection, record):
@@ -174,7 +176,7 @@ def make_sampler(name, space, seed=0, worker=0):
             return optuna.samplers.TPESampler(seed=seed + 7919 * worker, constant_liar=True)
     if name == "grid":
         return optuna.samplers.GridSampler(space.grid(), seed=seed + worker)
-    raise ValueError(f"unknown sampler {name!r}; choose random, tpe or grid")
+    raise UsageError(f"unknown sampler {name!r}; choose random, tpe or grid")
 
 
 def make_pruner(prune=True, warmup_epochs=5):
@@ -198,7 +200,7 @@ def open_study(storage, name, direction, settings, resume, sampler=None, pruner=
     existing = set(optuna.get_all_study_names(storage))
     if name in existing:
         if not resume:
-            raise ValueError(f"study {name!r} already exists in the storage; pass --resume to "
+            raise UsageError(f"study {name!r} already exists in the storage; pass --resume to "
                              "continue it, or choose another --study name")
         study = optuna.load_study(study_name=name, storage=storage, sampler=sampler,
                                   pruner=pruner)
@@ -206,11 +208,11 @@ def open_study(storage, name, direction, settings, resume, sampler=None, pruner=
         if stored is not None and stored != settings:
             diff = next(k for k in sorted(set(stored) | set(settings))
                         if stored.get(k) != settings.get(k))
-            raise ValueError(f"study {name!r} was created with a different {diff} "
+            raise UsageError(f"study {name!r} was created with a different {diff} "
                              f"({stored.get(diff)!r}, now {settings.get(diff)!r}); "
                              "use a new --study name for a new search")
         if study.direction.name.lower() != direction:
-            raise ValueError(f"study {name!r} {study.direction.name.lower()}s; this search "
+            raise UsageError(f"study {name!r} {study.direction.name.lower()}s; this search "
                              f"would {direction}")
         return study
     study = optuna.create_study(storage=storage, study_name=name, direction=direction,

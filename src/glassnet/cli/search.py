@@ -13,13 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-DEFAULT_SPACE = {
-    "lr": {"low": 1e-4, "high": 3e-2, "log": True},
-    "hidden_layers": {"low": 1, "high": 3},
-    "hidden_units": {"low": 8, "high": 128, "log": True},
-    "activation": ["relu", "tanh"],
-    "l2": {"low": 1e-7, "high": 1e-2, "log": True},
-}
+from ..errors import UsageError
+from .output import DEFAULT_OUT, one_line_warnings
 
 
 def register(subparsers):
@@ -57,42 +52,29 @@ def register(subparsers):
     p.set_defaults(func=cmd_search)
 
 
-def load_table(path, target, task="auto"):
-    """``(features frame, target values, task)`` from a CSV; a problem is one ValueError."""
-    from ..data import infer_task, read_csv
-
-    df = read_csv(path)
-    if target not in df.columns:
-        cols = ", ".join(map(str, df.columns[:20]))
-        raise ValueError(f"target column {target!r} is not in {path} (columns: {cols})")
-    df = df[df[target].notna()]
-    if len(df) < 10:
-        raise ValueError(f"{path} has {len(df)} rows with a {target!r} value; a search needs "
-                         "at least 10")
-    if task == "auto":
-        task = infer_task(df[target])
-    return df.drop(columns=[target]).reset_index(drop=True), df[target].to_numpy(), task
-
-
-def _one_line_warnings():
-    """Warnings as one plain line each, as ``glassnet train`` prints them."""
-    import warnings
-
-    warnings.formatwarning = lambda message, *a, **k: f"glassnet: warning: {message}\n"
-
-
 def cmd_search(args):
-    from ..data import split_indices
-    from .frame import TabularPreparer
-    from .report import best_trials_table, retrain_best, save_figures, write_best_config
-    from .search import DEFAULT_STORAGE, search
-    from .space import SearchSpace
+    from ..errors import require
 
-    _one_line_warnings()
+    require("optuna", "tune", "glassnet search")
+    from ..data import split_indices
+    from ..tune import (
+        DEFAULT_STORAGE,
+        SearchSpace,
+        TableEncoder,
+        best_trials_table,
+        default_space,
+        load_table,
+        retrain_best,
+        save_figures,
+        search,
+        write_best_config,
+    )
+
+    one_line_warnings()
     space = (SearchSpace.from_file(args.space) if args.space
-             else SearchSpace(DEFAULT_SPACE, {"epochs": 200, "patience": 15}))
+             else default_space())
     if not 0 < args.val_size < 1 or args.val_size + args.test_size >= 1:
-        raise ValueError(f"--val-size {args.val_size} and --test-size {args.test_size} must be "
+        raise UsageError(f"--val-size {args.val_size} and --test-size {args.test_size} must be "
                          "fractions that leave rows for training")
     X, y, task = load_table(args.data, args.target, args.task)
     train, _, test = split_indices(len(y), val_size=0.0, test_size=args.test_size,
@@ -100,8 +82,8 @@ def cmd_search(args):
                                    stratify=y if task == "classification" else None)
     dev = np.sort(train)
     study_name = args.study or Path(args.data).name.split(".")[0]
-    out = Path(args.out or Path("glassnet-out") / f"search-{study_name}")
-    make_prep = functools.partial(TabularPreparer, args.target, task)
+    out = Path(args.out or Path(DEFAULT_OUT) / f"search-{study_name}")
+    make_prep = functools.partial(TableEncoder, args.target, task)
     probe = make_prep().fit(X.iloc[dev], y[dev])  # no usable column, one class: fail here
     classes = probe.tabular.classes_ if task == "classification" else None
     try:
@@ -116,10 +98,11 @@ def cmd_search(args):
         print("search interrupted: finished trials are kept; run the same command with "
               "--resume to continue", file=sys.stderr)
         raise
-    from rich.console import Console
+    from .output import console
 
-    console = Console(width=max(100, Console().width))
-    console.print(best_trials_table(study, job.metric))
+    term = console()
+    term = console(width=max(100, term.width))
+    term.print(best_trials_table(study, job.metric))
     print(f"search wall time: {job.wall_time:.1f} s")
     cfg = write_best_config(study, space, out / "best.toml", job.metric)
     print(f"best config: {cfg}  (glassnet train --config {cfg})")

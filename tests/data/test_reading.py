@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glassnet.data import infer_role, infer_roles, infer_task, read_csv
-from glassnet.data.tabular import parse_numeric
+from glassnet.data import read_csv
+from glassnet.data.reading import parse_numeric
 
 
 def write(tmp_path, name, content):
@@ -40,45 +40,6 @@ def test_read_csv_missing_file_and_folder(tmp_path):
         read_csv(tmp_path)
 
 
-@pytest.mark.parametrize("values, role", [
-    ([1.5, 2.0, np.nan], "numeric"),
-    ([1, 2, 3], "numeric"),
-    (["1.5", "2", "3"], "numeric"),
-    (["1.5", "2", "oops"] + [str(i) for i in range(30)], "numeric"),  # junk reported later
-    ([True, False, True], "boolean"),
-    (["yes", "no", "Yes"], "boolean"),
-    (["T", "F", None], "boolean"),
-    (["red", "green", "red"], "categorical"),
-    (["2024-01-01", "2024-02-03 10:00", "2023-12-31"], "datetime"),
-    (["12/31/2024", "01/15/2025", "03/01/2025"], "datetime"),
-    (["this film was a joy from start to end", "dull and far too long", "I loved it"], "text"),
-    ([f"user{i:03d}" for i in range(25)], "id"),
-])
-def test_infer_role(values, role):
-    assert infer_role(pd.Series(values)) == role
-
-
-def test_a_date_column_from_pandas_is_datetime_and_overrides_win():
-    df = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=3), "k": [1, 2, 3], "y": [0, 1, 0]})
-    assert infer_roles(df, target="y") == {"t": "datetime", "k": "numeric"}
-    assert infer_roles(df, target="y", roles={"k": "categorical"}, drop=["t"]) == {
-        "k": "categorical"}
-
-
-@pytest.mark.parametrize("y, task", [
-    (["cat", "dog", "cat"], "classification"),
-    ([True, False, True, True], "classification"),
-    ([0, 1, 2] * 10, "classification"),
-    (["0", "1"] * 10, "classification"),
-    ([0.5, 1.5, 2.25, 3.0], "regression"),
-    (list(range(200)), "regression"),  # many distinct whole numbers: a count, not classes
-    ([1, 2, 3, 4, 5, 6], "regression"),  # as many values as rows: not a label set
-])
-def test_infer_task(y, task):
-    assert infer_task(pd.Series(y)) == task
-    assert infer_task(pd.Series(y), return_reason=True)[0] == task
-
-
 def test_parse_numeric_names_the_column_row_and_value():
     s = pd.Series(["1", "2.5", None, "x1"], index=[10, 11, 12, 13])
     with pytest.raises(ValueError, match=r"column 'a' is numeric but row 13 holds 'x1'"):
@@ -86,14 +47,6 @@ def test_parse_numeric_names_the_column_row_and_value():
     np.testing.assert_array_equal(parse_numeric(s[:3], "a").to_numpy(), [1.0, 2.5, np.nan])
     with pytest.raises(ValueError, match="infinite"):
         parse_numeric(pd.Series([1.0, -np.inf]), "a")
-
-
-def test_a_saved_row_index_is_not_a_feature():
-    df = pd.DataFrame({"x": [0.5, 1.5, 2.5], "y": [0, 1, 0]}, index=[7, 3, 9])
-    indexed = df.reset_index(names="").rename(columns={"": "Unnamed: 0"})
-    assert infer_roles(indexed, target="y") == {"Unnamed: 0": "id", "x": "numeric"}
-    assert infer_roles(indexed, target="y", roles={"Unnamed: 0": "numeric"})["Unnamed: 0"] == \
-        "numeric"
 
 
 @pytest.mark.parametrize("suffix,opener", [(".gz", "gzip"), (".xz", "lzma"), (".bz2", "bz2")])

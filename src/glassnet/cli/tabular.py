@@ -12,7 +12,8 @@ import argparse
 import json
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
+from .output import DEFAULT_OUT, console, fmt, one_line_warnings
 
 # Flags that map one-to-one onto TrainConfig fields (dest -> field).
 _CONFIG_FLAGS = ("task", "hidden", "activation", "optimizer", "lr", "momentum", "epochs",
@@ -76,8 +77,8 @@ def register(subparsers):
     p.add_argument("data", help="CSV file with a header row")
     p.add_argument("--target", "-t", required=True, help="the column to predict")
     p.add_argument("--config", metavar="TOML", help="settings file ([train] table); flags win")
-    p.add_argument("--out", "-o", default="glassnet-out", metavar="DIR",
-                   help="output folder (default: glassnet-out)")
+    p.add_argument("--out", "-o", default=DEFAULT_OUT, metavar="DIR",
+                   help=f"output folder (default: {DEFAULT_OUT})")
     from ..config import TrainConfig
 
     default = TrainConfig()
@@ -154,19 +155,6 @@ def register(subparsers):
 
 
 # -------------------------------------------------------------------- helpers
-def _tidy_warnings():
-    """Warnings as one plain line each ("glassnet: warning: ..."), not Python's source echo."""
-    import warnings
-
-    warnings.formatwarning = lambda message, *args, **kwargs: f"glassnet: warning: {message}\n"
-
-
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False)
-
-
 def config_from_args(args):
     """The run's ``TrainConfig``: the ``--config`` file (or defaults), then any flags given."""
     from ..config import TrainConfig
@@ -178,13 +166,6 @@ def config_from_args(args):
         if value is not None:
             changes[name] = None if value == "full" else value
     return config.replace(**changes) if changes else config
-
-
-def _fmt(value):
-    if isinstance(value, float):
-        text = f"{value:.4f}" if abs(value) < 1e4 else f"{value:.6g}"
-        return "0.0000" if text == "-0.0000" else text
-    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def metrics_table(scores, title, task):
@@ -199,7 +180,7 @@ def metrics_table(scores, title, task):
     keys = [k for k in scores[parts[0]] if k != "confusion_matrix"]
     for key in keys:
         label = "loss (standardized)" if key == "loss" else key
-        table.add_row(label, *[_fmt(scores[name].get(key, "")) for name in parts])
+        table.add_row(label, *[fmt(scores[name].get(key, "")) for name in parts])
     return table
 
 
@@ -225,12 +206,11 @@ def _read(path, options):
 def cmd_train(args):
     from rich.markup import escape
 
-    from ..data.tabular import infer_task
-    from ..nn import DivergenceError
-    from ..train import resolve_task, train_frame
+    from ..data import infer_task
+    from ..tabular import resolve_task, train_frame
 
-    _tidy_warnings()
-    console = _console()
+    one_line_warnings()
+    term = console()
     config = config_from_args(args)
     read_options = _read_options(args)
     df = _read(args.data, read_options)
@@ -240,51 +220,48 @@ def cmd_train(args):
     task = resolve_task(df, args.target, config.task)
     why = (f"auto: {infer_task(df[args.target].dropna(), return_reason=True)[1]}"
            if config.task == "auto" else "--task")
-    console.print(f"[bold]{escape(str(args.data))}[/]: {len(df):,} rows, {df.shape[1]} "
-                  f"columns; task [bold]{task}[/] ({escape(why)})")
+    term.print(f"[bold]{escape(str(args.data))}[/]: {len(df):,} rows, {df.shape[1]} "
+              f"columns; task [bold]{task}[/] ({escape(why)})")
     if args.split == "time" and args.test_days is not None and args.time_column is None:
         raise UsageError("--test-days needs --time-column")
-    try:
-        result = train_frame(
-            df, args.target, config.replace(task=task), args.out, roles=dict(args.role),
-            drop=args.drop, test_size=args.test_size, split=args.split,
-            test_days=args.test_days, time_column=args.time_column, progress=True,
-            plots=args.plots, source=args.data, read_options=read_options,
-        )
-    except DivergenceError as e:
-        raise UsageError(str(e)) from e
+    result = train_frame(
+        df, args.target, config.replace(task=task), args.out, roles=dict(args.role),
+        drop=args.drop, test_size=args.test_size, split=args.split,
+        test_days=args.test_days, time_column=args.time_column, progress=True,
+        plots=args.plots, source=args.data, read_options=read_options,
+    )
     m, prep = result.metrics, result.preprocessor
     rows = m["rows"]
-    console.print(f"rows: train {rows['train']:,}, validation {rows['val']:,}, "
-                  f"test {rows['test']:,}; {prep.n_features_} input features")
-    console.print("\n".join(prep.summary().splitlines()[1:]), markup=False)
+    term.print(f"rows: train {rows['train']:,}, validation {rows['val']:,}, "
+              f"test {rows['test']:,}; {prep.n_features_} input features")
+    term.print("\n".join(prep.summary().splitlines()[1:]), markup=False)
     for part, columns in m["unseen_categories"].items():
         shown = "; ".join(f"{col} {v['count']} ({', '.join(v['values'])})"
                           for col, v in columns.items())
-        console.print(f"{part} rows with categories never seen in training (all-zero "
+        term.print(f"{part} rows with categories never seen in training (all-zero "
                       f"encoded): {shown}", markup=False)
     stop = (f", best epoch {m['best_epoch']} (early stopping)"
             if m["best_epoch"] is not None and m["epochs_run"] < config.epochs else "")
-    console.print(f"trained {m['epochs_run']} epochs in {m['train_seconds']:.2f}s{stop}")
-    console.print(metrics_table({k: m[k] for k in ("train", "val", "test") if k in m},
+    term.print(f"trained {m['epochs_run']} epochs in {m['train_seconds']:.2f}s{stop}")
+    term.print(metrics_table({k: m[k] for k in ("train", "val", "test") if k in m},
                                 f"{args.target} ({task})", task))
     base = m["baseline_test"]
-    shown = ", ".join(f"{k} {_fmt(v)}" for k, v in base.items() if k != "rule")
-    console.print(f"baseline on test ({base['rule']}): {shown}", markup=False)
+    shown = ", ".join(f"{k} {fmt(v)}" for k, v in base.items() if k != "rule")
+    term.print(f"baseline on test ({base['rule']}): {shown}", markup=False)
     run_toml = Path(args.out) / "run.toml"
     from ..io import atomic_write_text
 
     text = config.replace(task=task).to_toml()
     atomic_write_text(run_toml, text)
     for path in [*result.files.values(), run_toml]:
-        console.print(f"wrote {path}", markup=False)
+        term.print(f"wrote {path}", markup=False)
     return 0
 
 
 def cmd_evaluate(args):
-    from ..train import evaluate_frame
+    from ..tabular import evaluate_frame
 
-    _tidy_warnings()
+    one_line_warnings()
     bundle = _load(args.model)
     prep = bundle.preprocessor
     df = _read(args.data, _read_options(args, bundle.extra.get("read_options")))
@@ -292,26 +269,26 @@ def cmd_evaluate(args):
         raise UsageError(f"{args.data} has no column {prep.target!r}, the target this model was "
                          "trained on; evaluate needs labelled rows (use predict otherwise)")
     scores, _, _ = evaluate_frame(bundle.model, prep, df)
-    console = _console()
-    console.print(metrics_table({Path(args.data).name: scores}, f"{prep.target} ({prep.task_})",
+    term = console()
+    term.print(metrics_table({Path(args.data).name: scores}, f"{prep.target} ({prep.task_})",
                                 prep.task_))
     if prep.task_ == "classification":
         from rich.table import Table
 
-        console.print("confusion matrix (rows: true class, columns: predicted class)")
+        term.print("confusion matrix (rows: true class, columns: predicted class)")
         table = Table()
         table.add_column("")
         for c in prep.classes_:
             table.add_column(str(c), justify="right")
         for c, row in zip(prep.classes_, scores["confusion_matrix"]):
             table.add_row(str(c), *map(str, row))
-        console.print(table)
+        term.print(table)
     if args.json:
         from ..io import atomic_write_text
 
         text = json.dumps(scores, indent=2) + "\n"
         atomic_write_text(args.json, text)
-        console.print(f"wrote {args.json}", markup=False)
+        term.print(f"wrote {args.json}", markup=False)
     return 0
 
 
@@ -320,9 +297,9 @@ def cmd_predict(args):
 
     import pandas as pd
 
-    from ..train import predict_frame
+    from ..tabular import predict_frame
 
-    _tidy_warnings()
+    one_line_warnings()
     bundle = _load(args.model)
     prep = bundle.preprocessor
     df = _read(args.data, _read_options(args, bundle.extra.get("read_options")))
@@ -349,21 +326,21 @@ def cmd_info(args):
     from ..io import load_bundle
 
     bundle = load_bundle(args.model)
-    console = _console()
+    term = console()
     meta = bundle.meta
-    console.print(f"[bold]{escape(str(args.model))}[/]: glassnet model file (format "
-                  f"{meta['format_version']}, written by glassnet {meta['glassnet_version']})")
-    console.print(bundle.model.summary(), markup=False)
+    term.print(f"[bold]{escape(str(args.model))}[/]: glassnet model file (format "
+              f"{meta['format_version']}, written by glassnet {meta['glassnet_version']})")
+    term.print(bundle.model.summary(), markup=False)
     if bundle.preprocessor is not None:
-        console.print("\n[bold]data[/]")
-        console.print(bundle.preprocessor.summary(), markup=False)
+        term.print("\n[bold]data[/]")
+        term.print(bundle.preprocessor.summary(), markup=False)
         if bundle.classes is not None:
-            console.print(f"classes: {bundle.classes}", markup=False)
+            term.print(f"classes: {bundle.classes}", markup=False)
     if bundle.config is not None:
-        console.print("\n[bold]training configuration[/]")
-        console.print(bundle.config.to_toml().rstrip(), markup=False)
+        term.print("\n[bold]training configuration[/]")
+        term.print(bundle.config.to_toml().rstrip(), markup=False)
     test = (bundle.extra.get("metrics") or {}).get("test")
     if test:
-        shown = ", ".join(f"{k} {_fmt(v)}" for k, v in test.items() if k != "confusion_matrix")
-        console.print(f"\n[bold]test metrics at training time[/]: {shown}")
+        shown = ", ".join(f"{k} {fmt(v)}" for k, v in test.items() if k != "confusion_matrix")
+        term.print(f"\n[bold]test metrics at training time[/]: {shown}")
     return 0

@@ -4,7 +4,7 @@
 can reuse them on data already in memory::
 
     from glassnet.config import TrainConfig
-    from glassnet.train import train_csv
+    from glassnet.tabular import train_csv
 
     result = train_csv("wine.csv", target="class", config=TrainConfig(epochs=100), out_dir="out")
     result.metrics["test"]["accuracy"]
@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .config import TrainConfig, build_model
+from .config import TrainConfig, fit_config
 from .data import (
     TabularPreprocessor,
     UnseenCategoryWarning,
@@ -34,11 +34,12 @@ from .data import (
     split_indices,
     time_split,
 )
-from .data.tabular import parse_numeric
-from .nn import BinaryCrossEntropy, CrossEntropy, MSELoss, metrics
+from .data.reading import parse_numeric
+from .errors import DataError, UsageError
+from .nn import metrics
 
-__all__ = ["TrainResult", "evaluate_frame", "fit_network", "predict_frame", "split_frame",
-           "train_csv", "train_frame"]
+__all__ = ["TrainResult", "evaluate_frame", "predict_frame", "split_frame", "train_csv",
+           "train_frame"]
 
 
 class TrainResult(NamedTuple):
@@ -56,40 +57,6 @@ class TrainResult(NamedTuple):
 
 
 # -------------------------------------------------------------------- pieces
-def output_spec(task, n_classes=None):
-    """``(n_outputs, output_activation, loss)`` for a task: one sigmoid unit for two classes,
-    C softmax units for more, one linear unit for regression."""
-    if task == "regression":
-        return 1, None, MSELoss()
-    if n_classes is None or n_classes < 2:
-        raise ValueError(f"classification needs at least 2 classes, got {n_classes}")
-    if n_classes == 2:
-        return 1, "sigmoid", BinaryCrossEntropy()
-    return n_classes, "softmax", CrossEntropy()
-
-
-def fit_network(X_train, y_train, config, task, n_classes=None, validation_data=None,
-                callbacks=(), verbose=0):
-    """Build the network ``config`` describes and train it; returns the fitted model.
-
-    ``y_train``: class indices (classification) or standardized values (regression), as
-    ``TabularPreprocessor.transform`` gives them. Early stopping (``config.patience``) watches
-    the validation loss and restores the best epoch's weights.
-    """
-    n_outputs, activation, loss = output_spec(task, n_classes)
-    model = build_model(config, X_train.shape[1], n_outputs, activation)
-    has_val = validation_data is not None and len(validation_data[1]) > 0
-    cbs = config.make_callbacks(has_val) + list(callbacks)
-    model.fit(
-        X_train, y_train, loss=loss, optimizer=config.make_optimizer(), epochs=config.epochs,
-        batch_size=config.batch_size, validation_data=validation_data if has_val else None,
-        callbacks=cbs, verbose=verbose, l1=config.l1, l2=config.l2,
-    )
-    stopper = next((cb for cb in cbs if hasattr(cb, "best_epoch")), None)
-    model.best_epoch_ = getattr(stopper, "best_epoch", None)
-    return model
-
-
 def _network_outputs(model, X, task):
     if task == "classification":
         proba = model.predict_proba(X).astype(np.float64)
@@ -153,25 +120,25 @@ def evaluate_frame(model, prep, df):
 def resolve_task(df, target, task="auto"):
     """The task for ``target`` in ``df`` (``"auto"`` decides from all of its values)."""
     if target not in df.columns:
-        raise ValueError(f"target column {target!r} is not in the data; columns: "
+        raise DataError(f"target column {target!r} is not in the data; columns: "
                          f"{[str(c) for c in df.columns]}")
     values = df[target].dropna()
     if values.nunique() < 2:
         shown = str(values.iloc[0]) if len(values) else "none"
-        raise ValueError(f"target column {target!r} has a single value ({shown}): there is "
+        raise DataError(f"target column {target!r} has a single value ({shown}): there is "
                          "nothing to learn")
     if task == "regression" and not pd.api.types.is_numeric_dtype(values):
         numbers = pd.to_numeric(values, errors="coerce")
         if numbers.isna().any():
             first = values[numbers.isna()].iloc[0]
-            raise ValueError(f"target column {target!r} holds text ({first!r}); a regression "
+            raise DataError(f"target column {target!r} holds text ({first!r}); a regression "
                              "target must be numbers (is this a classification task?)")
     return infer_task(values) if task == "auto" else task
 
 
 def _rows(size, n):
     if isinstance(size, bool) or not isinstance(size, (int, float)) or size < 0:
-        raise ValueError(f"test_size must be a fraction in [0, 1) or a row count, got {size!r}")
+        raise UsageError(f"test_size must be a fraction in [0, 1) or a row count, got {size!r}")
     return round(size * n) if size < 1 else int(size)
 
 
@@ -194,7 +161,7 @@ def split_frame(df, target, task, config, test_size=0.2, split="random", test_da
         n_val = round(config.validation_split * (n - n_test))
         return time_split(df, test_size=n_test, val_size=n_val, time_column=time_column)
     if split != "random":
-        raise ValueError(f"split must be 'random' or 'time', got {split!r}")
+        raise UsageError(f"split must be 'random' or 'time', got {split!r}")
     n_test = _rows(test_size, n)
     n_val = round(config.validation_split * (n - n_test))
     labels = df[target].astype(str).to_numpy() if task == "classification" else None
@@ -210,7 +177,7 @@ def _check_labels_seen(prep, parts):
     for name, part in parts.items():
         labels = {str(label_value(v)) for v in part[prep.target].dropna().unique()}
         if labels - known:
-            raise ValueError(
+            raise DataError(
                 f"class(es) {sorted(labels - known)} of {prep.target!r} occur in the {name} rows "
                 "but never in the training rows; drop those rows or use a random split"
             )
@@ -253,7 +220,7 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
     train, val, test = split_frame(df, target, task, config, test_size, split, test_days,
                                    time_column)
     if len(test) == 0:
-        raise ValueError("the test part is empty; raise test_size")
+        raise DataError("the test part is empty; raise test_size")
     prep = TabularPreprocessor(target=target, task=task, roles=roles, drop=drop,
                                standardize_target=config.standardize_target, dtype=config.dtype)
     X_train, y_train = prep.fit_transform(train)
@@ -273,11 +240,12 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
         callbacks.append(bar)
     start = time.perf_counter()
     try:
-        model = fit_network(X_train, y_train, config, task, n_classes, validation, callbacks)
+        fitted = fit_config(config, X_train, y_train, task, n_classes, validation, callbacks)
     finally:
         if bar is not None and getattr(bar, "progress", None) is not None:
             bar.progress.stop()
     seconds = time.perf_counter() - start
+    model = fitted.model
 
     parts = {"train": train, "val": val, "test": test}
     scores, arrays, unseen = {}, {}, {}
@@ -289,7 +257,7 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
             arrays[name] = (y_true, y_pred)
             if prep.transform_report_["unseen"]:
                 unseen[name] = prep.transform_report_["unseen"]
-    history = model.history_
+    history = fitted.history
     result = {
         "task": task,
         "target": target,
@@ -297,7 +265,7 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
         "rows": {name: len(part) for name, part in parts.items()},
         "n_features": prep.n_features_,
         "epochs_run": len(history.epoch),
-        "best_epoch": None if model.best_epoch_ is None else model.best_epoch_ + 1,
+        "best_epoch": None if fitted.best_epoch is None else fitted.best_epoch + 1,
         "train_seconds": round(seconds, 3),
         **{name: s for name, s in scores.items()},
         "baseline_test": baseline_metrics(prep, train, test),

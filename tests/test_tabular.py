@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glassnet.config import TrainConfig
+from glassnet.config import TrainConfig, fit_config
 from glassnet.data import TabularPreprocessor
 from glassnet.io import load_bundle
 from glassnet.nn import metrics
-from glassnet.train import evaluate_frame, fit_network, predict_frame, train_csv, train_frame
+from glassnet.tabular import evaluate_frame, predict_frame, train_csv, train_frame
 
 
 def demand(n=400, seed=0):
@@ -84,14 +84,14 @@ def test_train_csv_writes_a_model_that_predicts_the_same_after_loading(tmp_path)
     assert saved["source"] == str(tmp_path / "d.csv")
 
 
-def test_fit_network_is_reproducible_from_the_seed():
+def test_fit_config_is_reproducible_from_the_seed():
     df = demand(120)
     prep = TabularPreprocessor(target="demand")
     X, y = prep.fit_transform(df)
     config = FAST.replace(epochs=5, patience=0)
-    a = fit_network(X, y, config, "regression").predict(X)
-    b = fit_network(X, y, config, "regression").predict(X)
-    c = fit_network(X, y, config.replace(seed=1), "regression").predict(X)
+    a = fit_config(config, X, y, "regression").model.predict(X)
+    b = fit_config(config, X, y, "regression").model.predict(X)
+    c = fit_config(config.replace(seed=1), X, y, "regression").model.predict(X)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
 

@@ -1,0 +1,38 @@
+"""Every error glassnet raises for something a user can fix, in one place.
+
+All of them derive from ``GlassnetError``: the command line prints such an error as one line
+(``glassnet: error: ...``) and exits with code 2; any other exception is a bug and shows its
+traceback. ``UsageError`` and ``DataError`` are also ``ValueError``s, so code that catches
+``ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .nn.errors import DivergenceError, GlassnetError, ModelFileError
+
+__all__ = ["DataError", "DivergenceError", "GlassnetError", "MissingExtraError",
+           "ModelFileError", "UsageError", "require"]
+
+
+class UsageError(GlassnetError, ValueError):
+    """An option, setting or argument that cannot be used as given."""
+
+
+class DataError(GlassnetError, ValueError):
+    """A data file or table that cannot be used as it is (a missing column, a bad value)."""
+
+
+class MissingExtraError(GlassnetError, ImportError):
+    """A feature needs an optional dependency that is not installed."""
+
+
+def require(module, extra, what):
+    """Import ``module``, or raise ``MissingExtraError`` saying which extra brings it:
+    ``glassnet search needs optuna: pip install 'glassnet[tune]'``."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        top = module.split(".")[0]
+        raise MissingExtraError(f"{what} needs {top}: pip install 'glassnet[{extra}]'") from None
