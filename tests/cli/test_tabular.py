@@ -16,7 +16,7 @@ from glassnet.cli import main
 from glassnet.io import load_bundle
 from glassnet.tabular import predict_frame
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def glassnet(*args, cwd=None):
@@ -238,3 +238,17 @@ def test_predict_reports_an_unseen_category_as_one_plain_warning_line(tmp_path):
     assert run.stderr.splitlines()[0] == ("glassnet: warning: column 'city': 1 value(s) never "
                                           "seen in training ['Paris'] are encoded as all zeros")
     assert len(pd.read_csv(tmp_path / "p.csv")) == 40
+
+
+def test_a_bug_is_not_dressed_up_as_a_user_error(monkeypatch, capsys):
+    """Only glassnet's user errors (and OSErrors) become one line and exit 2; a TypeError from
+    a bug in a command keeps its traceback."""
+    from glassnet.cli import tabular
+
+    def broken(args):
+        raise TypeError("unsupported operand type(s) for +: 'int' and 'str'")
+
+    monkeypatch.setattr(tabular, "cmd_info", broken)
+    with pytest.raises(TypeError, match="unsupported operand"):
+        main(["info", "whatever.npz"])
+    assert capsys.readouterr().err == ""
