@@ -40,11 +40,12 @@ def code_tokens(source):
 
 def prose(notebook):
     """What a notebook says to its reader: markdown cells, and the strings and comments of its
-    code cells (figure titles, labels, printed words), but not its identifiers."""
+    code cells (figure titles, labels, printed words), but not its identifiers, code spans or
+    formulas."""
     parts = []
     for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            parts.append(cell.source)
+        if cell.cell_type == "markdown":  # without its code spans and its maths
+            parts.append(re.sub(r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$", " ", cell.source, flags=re.S))
             continue
         lines = [line for line in cell.source.splitlines() if not line.lstrip().startswith("%")]
         for tok in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
