@@ -78,7 +78,8 @@ def test_chinese_notebooks_use_the_glossary_terms(name):
     en, zh = prose(read(name, "en")), prose(read(name, "zh"))
     for term, chinese, avoid in glossary():
         if english_pattern(term).search(en):
-            assert chinese.lower() in zh.lower(), f"zh/{name} says {term!r} without the glossary's {chinese!r}"
+            assert chinese.lower() in zh.lower(), \
+                f"zh/{name} says {term!r} without the glossary's {chinese!r}"
         for variant in avoid:
             assert variant not in zh, f"zh/{name} says {variant!r}; the glossary says {chinese!r}"
 
