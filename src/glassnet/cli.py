@@ -38,6 +38,7 @@ def build_parser():
     # `glassnet --help` does not pay for pandas or matplotlib.
     from .classic.cli import register as register_lessons  # lesson
     from .commands.train import register as register_train  # train, evaluate, predict, info
+    from .playground.cli import register as register_playground  # playground
     from .projects.cli import register as register_example  # example
     from .tune.cli import register as register_search  # search
 
@@ -45,6 +46,7 @@ def build_parser():
     register_train(sub)
     register_example(sub)
     register_search(sub)
+    register_playground(sub)
     return parser
 
 
