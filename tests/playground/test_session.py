@@ -11,6 +11,7 @@ import pytest
 from glassnet.cli import main
 from glassnet.io import load_model
 from glassnet.nn import BinaryCrossEntropy, MSELoss, Sequential
+from glassnet.playground.exports import history_csv, model_file, python_script
 from glassnet.playground.protocol import ProtocolError
 from glassnet.playground.session import DEFAULTS, Session
 from glassnet.playground.wire import unpack
@@ -141,7 +142,7 @@ def run_scripted(session, tmp_path, monkeypatch):
     namespace = {"__name__": "__main__"}
     printed = io.StringIO()
     with redirect_stdout(printed):
-        exec(compile(session.script(), "playground_run.py", "exec"), namespace)
+        exec(compile(python_script(session), "playground_run.py", "exec"), namespace)
     namespace["printed"] = printed.getvalue()
     return namespace
 
@@ -189,7 +190,7 @@ def test_model_file_loads_back_with_identical_predictions(tmp_path, capsys):
     for _ in range(5):
         s.train_epoch()
     path = tmp_path / "playground.npz"
-    path.write_bytes(s.model_file())
+    path.write_bytes(model_file(s))
     model, extra = load_model(path, return_extra=True)
     F = s._inputs
     np.testing.assert_array_equal(model.predict(F), s.model.predict(F))
@@ -275,14 +276,14 @@ def test_a_diverging_run_is_reported_not_raised():
     assert s.diverged and s.losses["train"] is None
     header, arrays = unpack(s.frame())  # still a valid frame (JSON has no NaN)
     assert header["diverged"] is True and arrays["output"].dtype == np.uint8
-    assert "train_loss" in s.history_csv()
+    assert "train_loss" in history_csv(s)
 
 
 def test_history_csv_has_one_row_per_epoch():
     s = Session(config={"hidden": [3]})
     for _ in range(4):
         s.train_epoch()
-    lines = s.history_csv().strip().splitlines()
+    lines = history_csv(s).strip().splitlines()
     assert lines[0] == ("epoch,train_loss,test_loss,train_accuracy,test_accuracy,"
                         "grad_norm_layer1,grad_norm_layer2")
     assert [line.split(",")[0] for line in lines[1:]] == ["0", "1", "2", "3", "4"]

@@ -39,6 +39,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from .exports import history_csv, model_file, python_script
 from .protocol import Limits, ProtocolError, parse_message
 from .session import Session
 
@@ -299,14 +300,14 @@ def create_app(limits=None, *, workers=1, sweep_interval=30.0, reclaim_after=120
         finally:
             await hub.close(live)
 
-    def download(kind, filename, media_type):
+    def download(make, filename, media_type):
         async def endpoint(request):
             live = hub.sessions.get(request.path_params["sid"])
             if live is None:
                 return JSONResponse({"error": "no such session (it may have been closed)"},
                                     status_code=404)
             live.last_seen = time.monotonic()
-            content = await hub.work(live, hub.control_pool, getattr(live.session, kind))
+            content = await hub.work(live, hub.control_pool, make, live.session)
             return Response(content, media_type=media_type, headers={
                 **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
         return endpoint
@@ -331,11 +332,11 @@ def create_app(limits=None, *, workers=1, sweep_interval=30.0, reclaim_after=120
         Route("/", page),
         Route("/api/status", status),
         Route("/api/session/{sid}/model.npz",
-              download("model_file", "glassnet-playground.npz", "application/octet-stream")),
+              download(model_file, "glassnet-playground.npz", "application/octet-stream")),
         Route("/api/session/{sid}/history.csv",
-              download("history_csv", "loss-history.csv", "text/csv")),
+              download(history_csv, "loss-history.csv", "text/csv")),
         Route("/api/session/{sid}/script.py",
-              download("script", "playground_run.py", "text/x-python")),
+              download(python_script, "playground_run.py", "text/x-python")),
         WebSocketRoute("/ws", socket),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -8,14 +8,11 @@ points in an order drawn from the model's generator, as ``fit`` draws it.
 Changing the data or the network (data set, noise, features, layers, activation, dropout,
 optimizer, seed) starts the run again from the seed's weights, as TensorFlow Playground does;
 the learning rate, batch size and regularization change while training goes on. Every change
-and manual edit since the last start is kept in ``events``, which the Python panel replays.
+and manual edit since the last start is kept in ``events``, which the Python panel's script
+replays (``exports``).
 """
 
 from __future__ import annotations
-
-import io
-import os
-import tempfile
 
 import numpy as np
 
@@ -394,42 +391,3 @@ class Session:
         return pack({"type": "thumbs", "datasets": list(datamod.DATASETS),
                      "problems": [problem_of(n) for n in datamod.DATASETS]},
                     [("points", np.stack(pts))])
-
-    # ---------------------------------------------------------------- take it with you
-    def model_file(self):
-        """The trained network as a glassnet model file (bytes of the .npz)."""
-        from ..io import save_model
-
-        c = self.config
-        extra = {"playground": {"config": self.state()["config"], "epoch": self.epoch,
-                                "features": list(c["features"]),
-                                "inputs": "features of (x1, x2) in [-6, 6]; see "
-                                          "glassnet.playground.data.make_features",
-                                "csv": self.state()["csv_in_use"]}}
-        fd, path = tempfile.mkstemp(suffix=".npz")
-        os.close(fd)
-        try:
-            save_model(self.model, path, extra=extra)
-            with open(path, "rb") as f:
-                return f.read()
-        finally:
-            os.unlink(path)
-
-    def history_csv(self):
-        """The loss history, one row per epoch, as CSV text."""
-        cols = ["epoch", "train_loss", "test_loss"]
-        if self.accuracy is not None:
-            cols += ["train_accuracy", "test_accuracy"]
-        cols += [f"grad_norm_layer{j + 1}" for j in range(len(self.dense))]
-        out = io.StringIO()
-        out.write(",".join(cols) + "\n")
-        for row in self.history:
-            out.write(",".join("" if v is None else (str(v) if isinstance(v, int) else f"{v:.8g}")
-                               for v in row) + "\n")
-        return out.getvalue()
-
-    def script(self):
-        """The glassnet script that reproduces this configuration and run."""
-        from .script import python_script
-
-        return python_script(self)

@@ -6,6 +6,7 @@
 
 import { LineChart } from "./charts.js";
 import { css, drawMap } from "./colors.js";
+import { inspectionTables } from "./inspector.js";
 import { NetworkView, fmt } from "./network.js";
 import { Connection } from "./wire.js";
 
@@ -406,60 +407,9 @@ function wireInspector() {
   $("inspect-overlay").addEventListener("change", (e) => net.setOverlay(e.target.checked));
 }
 
-function table(headers, rows, caption) {
-  const t = document.createElement("table");
-  t.className = "numbers";
-  if (caption) t.createCaption().textContent = caption;
-  const head = t.createTHead().insertRow();
-  for (const h of headers) {
-    const th = document.createElement("th");
-    th.textContent = h;
-    head.appendChild(th);
-  }
-  const body = t.createTBody();
-  for (const r of rows) {
-    const tr = body.insertRow();
-    r.forEach((v, k) => {
-      const td = tr.insertCell();
-      td.textContent = typeof v === "number" || v === null ? fmt(v) : v;
-      if (k > 0 && typeof v === "number") td.dataset.value = String(v);
-    });
-  }
-  return t;
-}
-
 function renderInspection() {
-  const box = $("inspect-result");
-  box.replaceChildren();
   net.setInspection(state.inspection);
-  const ins = state.inspection;
-  if (!ins) return;
-  const summary = document.createElement("p");
-  summary.className = "ins-summary";
-  const feats = ins.features.map((f, k) => `${ALL_FEATURES.find((a) => a.name === f).label} = ${fmt(ins.input[k])}`).join(", ");
-  summary.textContent = `One step on point #${ins.point} (${feats}; target ${fmt(ins.target)}): loss on this point ${fmt(ins.loss)}.`;
-  box.appendChild(summary);
-  const hidden = ins.layers.length - 1;
-  const neuronRows = [];
-  ins.layers.forEach((neurons, k) => {
-    neurons.forEach((n, j) => {
-      const name = k === hidden ? "output" : `layer ${k + 1}, neuron ${j + 1}`;
-      neuronRows.push([name + (n.dropped ? " (dropped)" : ""), n.z, n.a, n.dL_da, n.dL_dz]);
-    });
-  });
-  const neurons = table(["neuron", "z", "a", "∂L/∂a", "∂L/∂z"], neuronRows, "Neurons: forward (z, a) and backward (∂L/∂a, ∂L/∂z)");
-  neurons.id = "inspect-neurons";
-  box.appendChild(neurons);
-  const weightRows = [];
-  ins.weights.forEach((w, d) => {
-    const from = (i) => (d === 0 ? ALL_FEATURES.find((a) => a.name === ins.features[i]).label : `L${d}.${i + 1}`);
-    const to = (j) => (d === ins.weights.length - 1 ? "out" : `L${d + 1}.${j + 1}`);
-    w.W.forEach((row, i) => row.forEach((v, j) => weightRows.push([`${from(i)} → ${to(j)}`, v, w.dW[i][j], w.uW[i][j]])));
-    w.b.forEach((v, j) => weightRows.push([`bias ${to(j)}`, v, w.db[j], w.ub[j]]));
-  });
-  const weights = table(["weight", "before", "∂L/∂w", "update"], weightRows, "Weights and biases: gradient and update of this step");
-  weights.id = "inspect-weights";
-  box.appendChild(weights);
+  $("inspect-result").replaceChildren(...(state.inspection ? inspectionTables(state.inspection, ALL_FEATURES) : []));
 }
 
 // ---------------------------------------------------------------- your own data

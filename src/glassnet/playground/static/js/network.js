@@ -335,7 +335,7 @@ export class NetworkView {
 
   _moveCard(event) {
     if (this.editing) return;
-    const box = this.container.getBoundingClientRect();
+    const box = (this.card.offsetParent ?? this.container).getBoundingClientRect();
     this.card.style.left = `${event.clientX - box.left + 14}px`;
     this.card.style.top = `${event.clientY - box.top + 10}px`;
   }

@@ -1,4 +1,5 @@
-"""The Python panel: a glassnet script that reproduces a session's configuration and run.
+"""Take it with you: a session's network as a model file, its loss history as CSV, and the
+Python panel's glassnet script that reproduces its configuration and run.
 
 The script builds the same points (same generator, settings and seed), the same network (same
 seed, so the same first weights), and replays what happened since the run started: the epochs,
@@ -8,7 +9,11 @@ each step of the step inspector, in order. Run to the end, it holds the weights 
 
 from __future__ import annotations
 
-__all__ = ["python_script"]
+import io
+import os
+import tempfile
+
+__all__ = ["history_csv", "model_file", "python_script"]
 
 _ACTIVATION = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Identity"}
 
@@ -167,3 +172,38 @@ def python_script(session):
         "",
     ]
     return "\n".join(lines)
+
+
+def model_file(session):
+    """The session's network as a glassnet model file (the bytes of the .npz), with the
+    playground's settings in ``extra`` so the file says which inputs the network takes."""
+    from ..io import save_model
+
+    state = session.state()
+    extra = {"playground": {"config": state["config"], "epoch": session.epoch,
+                            "features": list(session.config["features"]),
+                            "inputs": "features of (x1, x2) in [-6, 6]; see "
+                                      "glassnet.playground.data.make_features",
+                            "csv": state["csv_in_use"]}}
+    fd, path = tempfile.mkstemp(suffix=".npz")
+    os.close(fd)
+    try:
+        save_model(session.model, path, extra=extra)
+        with open(path, "rb") as f:
+            return f.read()
+    finally:
+        os.unlink(path)
+
+
+def history_csv(session):
+    """The loss history, one row per epoch: losses, accuracies, each layer's gradient norm."""
+    cols = ["epoch", "train_loss", "test_loss"]
+    if session.accuracy is not None:
+        cols += ["train_accuracy", "test_accuracy"]
+    cols += [f"grad_norm_layer{j + 1}" for j in range(len(session.dense))]
+    out = io.StringIO()
+    out.write(",".join(cols) + "\n")
+    for row in session.history:
+        out.write(",".join("" if v is None else str(v) if isinstance(v, int) else f"{v:.8g}"
+                           for v in row) + "\n")
+    return out.getvalue()
