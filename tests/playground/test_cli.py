@@ -15,7 +15,16 @@ pytest.importorskip("uvicorn", reason="the playground extra (uvicorn) is not ins
 
 @pytest.mark.parametrize("missing", ["uvicorn", "starlette"])
 def test_a_missing_extra_is_one_line_and_exit_2(missing, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, missing, None)  # `import` of it now raises ImportError
+    import uvicorn
+
+    def serve(*args, **kwargs):
+        raise AssertionError("the server must not start without its extra")
+
+    monkeypatch.setattr(uvicorn, "run", serve)
+    # `import` of the package or any of its modules now raises ImportError
+    for name in [n for n in sys.modules if n == missing or n.startswith(missing + ".")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, missing, None)
     monkeypatch.delitem(sys.modules, "glassnet.playground.server", raising=False)
     assert main(["playground", "--no-browser"]) == 2
     err = capsys.readouterr().err
