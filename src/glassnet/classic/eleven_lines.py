@@ -184,10 +184,10 @@ def plot(result):
 def lesson(quick=False, verbose=True, out=DEFAULT_OUT):
     """``glassnet lesson eleven-lines``: the 11-line network, tutorial loop beside the engine.
 
-    ``quick`` trains 20,000 epochs instead of 60,000 (the first three printed errors).
+    ``quick`` trains 10,001 epochs instead of 60,000 (the first two printed errors).
     """
     say = speaker(verbose)
-    epochs = 20_000 if quick else 60_000
+    epochs = 10_001 if quick else 60_000
     result = compare(epochs=epochs)
     say(f"The 11-line network: 3-4-1 sigmoid, no biases, {epochs:,} full-batch epochs, "
         "weights 2 * random - 1 after seed 1")
