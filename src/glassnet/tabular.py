@@ -301,17 +301,21 @@ def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=T
     ylabel = (("MSE of the standardized target" if prep.standardize_target else "MSE")
               if prep.task_ == "regression"
               else "cross-entropy")
-    files["learning_curve"] = plotting.learning_curve(
-        history, out / "learning_curve.png", f"Learning curve: {prep.target}", best, ylabel)
+    # each plotting function returns its figure and writes it to the path it is given
+    files["learning_curve"] = out / "learning_curve.png"
+    plotting.learning_curve(history, files["learning_curve"], f"Learning curve: {prep.target}",
+                            best, ylabel)
     y_true, y_pred = arrays["test"]
     if prep.task_ == "classification":
-        files["confusion_matrix"] = plotting.confusion_matrix_plot(
-            result["test"]["confusion_matrix"], prep.classes_, out / "confusion_matrix.png")
+        files["confusion_matrix"] = out / "confusion_matrix.png"
+        plotting.confusion_matrix_plot(result["test"]["confusion_matrix"], prep.classes_,
+                                       files["confusion_matrix"])
     else:
-        files["predicted_vs_actual"] = plotting.predicted_vs_actual(
-            y_true, y_pred, out / "predicted_vs_actual.png", label=prep.target)
-        files["residuals"] = plotting.residuals_plot(
-            y_true, y_pred, out / "residuals.png", label=prep.target)
+        files["predicted_vs_actual"] = out / "predicted_vs_actual.png"
+        plotting.predicted_vs_actual(y_true, y_pred, files["predicted_vs_actual"],
+                                     label=prep.target)
+        files["residuals"] = out / "residuals.png"
+        plotting.residuals_plot(y_true, y_pred, files["residuals"], label=prep.target)
     return files
 
 
