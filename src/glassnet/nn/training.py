@@ -81,14 +81,18 @@ def fit(model, X, y, *, loss=None, optimizer=None, epochs=1, batch_size=None, sh
     plan = FitPlan(model, loss, optimizer, regularizer, clip_norm, X, Y, sample_weight,
                    batch_size)
     model.stop_training = False
+    batch_cbs = [cb for cb in cbs if cb.uses_batch_hooks()]  # most fits: none, no calls
     for cb in cbs:
         cb.on_train_begin()
     for epoch in range(epochs):
         for cb in cbs:
             cb.on_epoch_begin(epoch)
         order = model.rng.permutation(n) if shuffle else None
-        total, tracker = 0.0, MetricTracker(metrics, loss)
-        for start, xb, yb, swb in plan.batches(order):
+        total, seen, tracker = 0.0, 0, MetricTracker(metrics, loss)
+        for batch, (start, xb, yb, swb) in enumerate(plan.batches(order)):
+            if batch_cbs:
+                for cb in batch_cbs:
+                    cb.on_batch_begin(batch, {"size": xb.shape[0]})
             value, out = plan.step(xb, yb, swb)
             if not math.isfinite(value):
                 raise DivergenceError(
@@ -97,8 +101,15 @@ def fit(model, X, y, *, loss=None, optimizer=None, epochs=1, batch_size=None, sh
                     "gradient clipping (clip_norm) or scaled inputs."
                 )
             total += value * out.shape[0]
+            seen += out.shape[0]
             tracker.update(out, yb)
-        logs = {"loss": total / n, **tracker.result()}
+            if batch_cbs:
+                batch_logs = {"size": out.shape[0], "loss": value, "lr": optimizer.lr}
+                for cb in batch_cbs:
+                    cb.on_batch_end(batch, batch_logs)
+                if model.stop_training:
+                    break
+        logs = {"loss": total / seen, **tracker.result()}  # seen < n only when stopped early
         if Xv is not None:
             val = evaluate_checked(model, Xv, Yv, loss, metrics, regularizer)
             logs.update({f"val_{k}": v for k, v in val.items()})
