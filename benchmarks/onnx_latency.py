@@ -16,6 +16,8 @@ a table and writes ``benchmarks/results-onnx.json``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import statistics
 import sys
@@ -69,8 +71,9 @@ def run(repeats=200, big_repeats=20, threads=1):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         mixed_frame(5000, 0).to_csv(folder / "train.csv", index=False)
-        assert main(["train", str(folder / "train.csv"), "--target", "segment", "--epochs",
-                     "20", "--no-plots", "--out", str(folder / "out")]) == 0
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            assert main(["train", str(folder / "train.csv"), "--target", "segment",
+                         "--epochs", "20", "--no-plots", "--out", str(folder / "out")]) == 0
         bundle = load_bundle(folder / "out" / "model.npz")
         proto = export_onnx(bundle)
     options = ort.SessionOptions()

@@ -27,13 +27,20 @@ def write_data(path, n=200, seed=0):
     return path
 
 
-def test_train_logs_every_epoch_the_settings_and_the_model(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """One MLflow SQLite store for the module: creating its tables takes seconds."""
+    folder = tmp_path_factory.mktemp("mlflow")
+    return folder, f"sqlite:///{folder / 'mlflow.db'}"
+
+
+def test_train_logs_every_epoch_the_settings_and_the_model(tmp_path, monkeypatch, store):
     from mlflow.tracking import MlflowClient
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     monkeypatch.chdir(tmp_path)  # MLflow keeps a local store's artifacts in ./mlruns
     data = write_data(tmp_path / "toys.csv")
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    uri = store[1]
     assert main(["train", str(data), "--target", "label", "--hidden", "8", "--epochs", "6",
                  "--patience", "0", "--no-plots", "--out", "out",
                  "--log", "csv:logs/run.csv", "--log", "tensorboard:tb",
@@ -76,13 +83,13 @@ def test_train_logs_every_epoch_the_settings_and_the_model(tmp_path, monkeypatch
     assert {"model.npz", "metrics.json"} <= names
 
 
-def test_each_search_trial_is_a_run_of_its_own(tmp_path, monkeypatch):
+def test_each_search_trial_is_a_run_of_its_own(tmp_path, monkeypatch, store):
     from mlflow.tracking import MlflowClient
     from tune_helpers import write_space, write_toy
 
     monkeypatch.chdir(tmp_path)
-    data, space = write_toy(tmp_path), write_space(tmp_path, epochs=4, patience=0)
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    data, space = write_toy(tmp_path, n=120), write_space(tmp_path, epochs=4, patience=0)
+    uri = store[1]
     assert main(["search", str(data), "--target", "y", "--space", str(space), "--trials", "2",
                  "--study", "toy", "--out", "out", "--quiet", "--no-prune",
                  "--log", "csv:trials", "--log", f"mlflow:{uri}"]) == 0

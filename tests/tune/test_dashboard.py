@@ -1,15 +1,12 @@
 """``glassnet search --dashboard``: optuna-dashboard on the study's own storage, on loopback."""
 
 import json
-import re
-import signal
-import subprocess
 import time
 import urllib.request
 
 import numpy as np
 import pytest
-from tune_helpers import cli_env, glassnet_cmd, write_space, write_toy
+from tune_helpers import write_space, write_toy
 
 from glassnet.tune import Float, SearchSpace, search
 
@@ -43,29 +40,35 @@ def test_the_dashboard_finds_the_study_through_its_api(tmp_path):
         dashboard.close()
 
 
-def test_search_dashboard_serves_while_searching_and_until_ctrl_c(tmp_path):
+def test_search_dashboard_serves_while_searching_and_until_ctrl_c(tmp_path, monkeypatch):
+    import glassnet.cli.search as cli_search
+    from glassnet.cli import main
+
+    monkeypatch.chdir(tmp_path)
     data, space = write_toy(tmp_path, n=120), write_space(tmp_path, epochs=3, patience=0)
-    proc = subprocess.Popen(
-        glassnet_cmd(data, "--target", "y", "--space", space, "--trials", "2", "--study", "live",
-                     "--quiet", "--dashboard", "--dashboard-port", "0"),
-        cwd=tmp_path, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        url, lines = None, []
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            lines.append(line)
-            url = url or (re.search(r"dashboard: (http://127\.0\.0\.1:\d+/dashboard/)", line)
-                          or [None, None])[1]
-            if "keeps serving" in line:
-                break
-            assert line or proc.poll() is None, "".join(lines) + proc.stderr.read()
-        assert url, "".join(lines)
-        studies = get_json(url.replace("/dashboard/", "/api/studies"))["study_summaries"]
-        assert [s["study_name"] for s in studies] == ["live"]
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=20) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    seen = {}
+    keep_serving = cli_search._keep_serving
+
+    def then_ctrl_c(dashboard):
+        # the search has finished: its study is in the dashboard, which then serves until
+        # Ctrl-C (here the first sleep raises it) and closes
+        api = dashboard.url.replace("/dashboard/", "/api/studies")
+        seen["studies"] = get_json(api)
+        study_id = seen["studies"]["study_summaries"][0]["study_id"]
+        seen["trials"] = get_json(f"{api}/{study_id}?after=0")["trials"]
+        monkeypatch.setattr(time, "sleep", _interrupt)
+        keep_serving(dashboard)
+        with pytest.raises(OSError):
+            get_json(dashboard.url.replace("/dashboard/", "/api/studies"), timeout=2)
+        seen["closed"] = True
+
+    monkeypatch.setattr(cli_search, "_keep_serving", then_ctrl_c)
+    assert main(["search", str(data), "--target", "y", "--space", str(space), "--trials", "2",
+                 "--study", "live", "--quiet", "--dashboard", "--dashboard-port", "0"]) == 0
+    assert [s["study_name"] for s in seen["studies"]["study_summaries"]] == ["live"]
+    assert [t["state"] for t in seen["trials"]] == ["Complete", "Complete"]
+    assert seen["closed"]
+
+
+def _interrupt(seconds):
+    raise KeyboardInterrupt
