@@ -132,7 +132,7 @@ class ModelBundle:
         test = (self.extra.get("metrics") or {}).get("test") or {}
         rows += [(f"test {k}", f"{v:.4g}") for k, v in test.items()
                  if isinstance(v, (int, float))]
-        return html_table(("", ""), rows, "glassnet model")
+        return html_table(("", "value"), rows, "glassnet model")
 
 
 def load_bundle(path):
