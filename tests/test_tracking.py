@@ -85,6 +85,7 @@ def test_train_logs_every_epoch_the_settings_and_the_model(tmp_path, monkeypatch
 
 def test_each_search_trial_is_a_run_of_its_own(tmp_path, monkeypatch, store):
     from mlflow.tracking import MlflowClient
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
     from tune_helpers import write_space, write_toy
 
     monkeypatch.chdir(tmp_path)
@@ -92,13 +93,16 @@ def test_each_search_trial_is_a_run_of_its_own(tmp_path, monkeypatch, store):
     uri = store[1]
     assert main(["search", str(data), "--target", "y", "--space", str(space), "--trials", "2",
                  "--study", "toy", "--out", "out", "--quiet", "--no-prune",
-                 "--log", "csv:trials", "--log", f"mlflow:{uri}"]) == 0
+                 "--log", "csv:trials", "--log", "tensorboard:tb", "--log", f"mlflow:{uri}"]) == 0
     for n in (0, 1):
         with open(f"trials/trial-000{n}.csv", newline="") as f:
             rows = list(csv.DictReader(f))
         assert [int(r["epoch"]) for r in rows] == [1, 2, 3, 4]
         params = json.loads(Path(f"trials/trial-000{n}.json").read_text())["params"]
         assert params["trial"] == n and params["study"] == "toy" and params["epochs"] == 4
+        events = EventAccumulator(f"tb/trial-000{n}")
+        events.Reload()
+        assert [s.step for s in events.Scalars("val_loss")] == [1, 2, 3, 4]
     client = MlflowClient(tracking_uri=uri)
     runs = client.search_runs([client.get_experiment_by_name("toy").experiment_id])
     assert sorted(r.info.run_name for r in runs) == ["trial-0000", "trial-0001"]

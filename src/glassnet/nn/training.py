@@ -39,7 +39,9 @@ def fit(model, X, y, *, loss=None, optimizer=None, epochs=1, batch_size=None, sh
     model's generator (unless ``shuffle=False``). ``validation_split`` holds out the last
     fraction of the rows (before shuffling, as Keras does). ``l1``/``l2`` penalise weights (not
     biases); ``clip_norm`` caps the global gradient norm; ``sample_weight`` (n,) weighs rows.
-    ``verbose``: 0 silent, 1 about ten lines, 2 a line per epoch.
+    ``verbose``: 0 silent, 1 about ten lines, 2 a line per epoch. ``callbacks``: ``Callback``
+    objects called at the start and end of training, of each epoch and (those that override
+    the batch hooks) of each batch.
     """
     loss = model.default_loss() if loss is None else losses_mod.get(loss)
     optimizer = optimizers_mod.Adam() if optimizer is None else optimizers_mod.get(optimizer)
