@@ -7,6 +7,7 @@ train         cli/tabular.py              ``glassnet.tabular.train_frame``
 evaluate      cli/tabular.py              ``glassnet.tabular.evaluate_frame``
 predict       cli/tabular.py              ``glassnet.tabular.predict_frame``
 info          cli/tabular.py              ``glassnet.io.load_bundle``
+export        cli/export.py               ``glassnet.io.export_onnx``
 search        cli/search.py               ``glassnet.tune.search``
 lesson        cli/lesson.py               ``glassnet.classic.run_lesson``
 example       cli/example.py              ``glassnet.projects.run``
@@ -33,7 +34,7 @@ __all__ = ["build_parser", "main"]
 
 def build_parser():
     from .. import __version__
-    from . import example, lesson, playground, search, tabular
+    from . import example, export, lesson, playground, search, tabular
 
     parser = argparse.ArgumentParser(
         prog="glassnet", description="A glass-box neural-network toolkit whose engine is NumPy."
@@ -41,7 +42,7 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
     parser.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (tabular, search, lesson, example, playground):
+    for module in (tabular, export, search, lesson, example, playground):
         module.register(sub)
     return parser
 
