@@ -12,6 +12,7 @@ feature count must match the first layer), ``training_config`` (a ``TrainConfig`
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +22,8 @@ from .nn.files import atomic_write, atomic_write_text
 from .nn.serialization import FORMAT_VERSION, load, read_meta, save
 
 __all__ = ["DEFAULT_OUT", "FORMAT_VERSION", "ModelBundle", "ModelFileError", "atomic_write",
-           "atomic_write_text", "load_bundle", "load_model", "read_meta", "save_model"]
+           "atomic_write_text", "export_onnx", "load_bundle", "load_model", "read_meta",
+           "save_model"]
 
 #: where commands, lessons and projects write their files unless told otherwise
 DEFAULT_OUT = "glassnet-out"
@@ -110,6 +112,28 @@ class ModelBundle:
     def task(self):
         return getattr(self.preprocessor, "task_", None)
 
+    def _repr_html_(self):
+        """A notebook's view: what the model predicts from what, its network and settings."""
+        from .nn.display import html_table
+
+        prep, rows = self.preprocessor, []
+        if prep is not None:
+            rows += [("target", f"{prep.target} ({prep.task_})"),
+                     ("features", f"{prep.n_features_} from {len(prep.columns_)} columns")]
+            rows += [(f"{role} columns", ", ".join(c for c, r in prep.roles_.items()
+                                                   if r == role))
+                     for role in dict.fromkeys(prep.roles_.values())]
+        if self.classes is not None:
+            rows.append(("classes", ", ".join(map(str, self.classes))))
+        rows.append(("network", " -> ".join(type(lay).__name__ for lay in self.model.layers)))
+        rows.append(("parameters", f"{self.model.n_params:,} ({self.model.dtype})"))
+        if self.config is not None:
+            rows += [(k, v) for k, v in self.config.to_dict().items() if v is not None]
+        test = (self.extra.get("metrics") or {}).get("test") or {}
+        rows += [(f"test {k}", f"{v:.4g}") for k, v in test.items()
+                 if isinstance(v, (int, float))]
+        return html_table(("", "value"), rows, "glassnet model")
+
 
 def load_bundle(path):
     """``ModelBundle`` of the file at ``path``: the model, its fitted ``TabularPreprocessor``
@@ -127,3 +151,18 @@ def load_bundle(path):
     except (ValueError, TypeError) as e:
         raise ModelFileError(f"{path}: {e}") from None
     return ModelBundle(model, prep, config, meta.get("classes"), meta.get("extra", {}), meta)
+
+
+def export_onnx(model, path=None, *, dates_as_seconds=False):
+    """Export ``model`` as an ONNX graph (an ``onnx.ModelProto``), written to ``path`` if given.
+
+    ``model``: a model file's path, a ``ModelBundle`` or a ``Sequential``. A model from
+    ``glassnet train`` exports with its fitted preprocessing, so the graph takes the raw
+    columns (inputs named after them) and returns the labels (or values) and probabilities
+    ``glassnet predict`` gives; see ``glassnet.onnx_export``. Needs the ``onnx`` extra.
+    """
+    from .onnx_export import to_onnx
+
+    if isinstance(model, (str, os.PathLike)):
+        model = load_bundle(model)
+    return to_onnx(model, path, dates_as_seconds=dates_as_seconds)

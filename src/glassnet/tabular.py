@@ -201,7 +201,7 @@ def baseline_metrics(prep, train, test):
 # -------------------------------------------------------------------- the whole run
 def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None, test_size=0.2,
                 split="random", test_days=None, time_column=None, progress=False, plots=True,
-                source=None, read_options=None):
+                source=None, read_options=None, callbacks=()):
     """Split ``df``, fit the preprocessor on the training rows, train, score and (with
     ``out_dir``) write ``model.npz``, ``metrics.json`` and the plots; returns ``TrainResult``.
 
@@ -209,6 +209,7 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
     ``read_options``: the ``read_csv`` arguments the data was read with (``sep``,
     ``na_values``), saved in the model file so predictions read new files the same way.
     ``test_size``: fraction or row count; see ``split_frame`` for ``split``/``test_days``.
+    ``callbacks``: more ``fit`` callbacks, such as the trackers of ``glassnet.tracking``.
     """
     config = TrainConfig() if config is None else config
     if not isinstance(config, TrainConfig):
@@ -232,15 +233,17 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
         validation = prep.transform(val) if len(val) else None
     n_classes = len(prep.classes_) if task == "classification" else None
 
-    callbacks, bar = [], None
+    fit_callbacks, bar = [], None
     if progress:
         from .progress import RichProgress
 
         bar = RichProgress(config.epochs)
-        callbacks.append(bar)
+        fit_callbacks.append(bar)
+    fit_callbacks += list(callbacks)
     start = time.perf_counter()
     try:
-        fitted = fit_config(config, X_train, y_train, task, n_classes, validation, callbacks)
+        fitted = fit_config(config, X_train, y_train, task, n_classes, validation,
+                            fit_callbacks)
     finally:
         if bar is not None and getattr(bar, "progress", None) is not None:
             bar.progress.stop()
@@ -301,17 +304,21 @@ def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=T
     ylabel = (("MSE of the standardized target" if prep.standardize_target else "MSE")
               if prep.task_ == "regression"
               else "cross-entropy")
-    files["learning_curve"] = plotting.learning_curve(
-        history, out / "learning_curve.png", f"Learning curve: {prep.target}", best, ylabel)
+    # each plotting function returns its figure and writes it to the path it is given
+    files["learning_curve"] = out / "learning_curve.png"
+    plotting.learning_curve(history, files["learning_curve"], f"Learning curve: {prep.target}",
+                            best, ylabel)
     y_true, y_pred = arrays["test"]
     if prep.task_ == "classification":
-        files["confusion_matrix"] = plotting.confusion_matrix_plot(
-            result["test"]["confusion_matrix"], prep.classes_, out / "confusion_matrix.png")
+        files["confusion_matrix"] = out / "confusion_matrix.png"
+        plotting.confusion_matrix_plot(result["test"]["confusion_matrix"], prep.classes_,
+                                       files["confusion_matrix"])
     else:
-        files["predicted_vs_actual"] = plotting.predicted_vs_actual(
-            y_true, y_pred, out / "predicted_vs_actual.png", label=prep.target)
-        files["residuals"] = plotting.residuals_plot(
-            y_true, y_pred, out / "residuals.png", label=prep.target)
+        files["predicted_vs_actual"] = out / "predicted_vs_actual.png"
+        plotting.predicted_vs_actual(y_true, y_pred, files["predicted_vs_actual"],
+                                     label=prep.target)
+        files["residuals"] = out / "residuals.png"
+        plotting.residuals_plot(y_true, y_pred, files["residuals"], label=prep.target)
     return files
 
 

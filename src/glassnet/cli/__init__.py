@@ -7,10 +7,12 @@ train         cli/tabular.py              ``glassnet.tabular.train_frame``
 evaluate      cli/tabular.py              ``glassnet.tabular.evaluate_frame``
 predict       cli/tabular.py              ``glassnet.tabular.predict_frame``
 info          cli/tabular.py              ``glassnet.io.load_bundle``
+export        cli/export.py               ``glassnet.io.export_onnx``
 search        cli/search.py               ``glassnet.tune.search``
 lesson        cli/lesson.py               ``glassnet.classic.run_lesson``
 example       cli/example.py              ``glassnet.projects.run``
 tour          cli/example.py              ``glassnet.tour.run_tour``
+playground    cli/playground.py           ``glassnet.playground.server.create_app``
 ============  ==========================  ==============================================
 
 Errors: a ``GlassnetError`` (bad option, bad data, a damaged model file, a diverged run) or an
@@ -32,7 +34,7 @@ __all__ = ["build_parser", "main"]
 
 def build_parser():
     from .. import __version__
-    from . import example, lesson, search, tabular
+    from . import example, export, lesson, playground, search, tabular
 
     parser = argparse.ArgumentParser(
         prog="glassnet", description="A glass-box neural-network toolkit whose engine is NumPy."
@@ -40,7 +42,7 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
     parser.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (tabular, search, lesson, example):
+    for module in (tabular, export, search, lesson, example, playground):
         module.register(sub)
     return parser
 

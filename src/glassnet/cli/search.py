@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import UsageError
 from .output import DEFAULT_OUT, one_line_warnings
+from .tabular import add_log_option
 
 
 def register(subparsers):
@@ -49,6 +50,11 @@ def register(subparsers):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="output folder (default glassnet-out/search-STUDY)")
     p.add_argument("--quiet", action="store_true", help="no line per trial")
+    add_log_option(p)
+    p.add_argument("--dashboard", action="store_true", help="serve optuna-dashboard on the "
+                   "study's storage at 127.0.0.1 while searching, and after it until Ctrl-C")
+    p.add_argument("--dashboard-port", type=int, default=8080, metavar="PORT",
+                   help="the dashboard's port (default 8080; 0 picks a free one)")
     p.set_defaults(func=cmd_search)
 
 
@@ -86,6 +92,12 @@ def cmd_search(args):
     make_prep = functools.partial(TableEncoder, args.target, task)
     probe = make_prep().fit(X.iloc[dev], y[dev])  # no usable column, one class: fail here
     classes = probe.tabular.classes_ if task == "classification" else None
+    dashboard = None
+    if args.dashboard:
+        from ..tune.dashboard import start_dashboard
+
+        dashboard = start_dashboard(args.storage or DEFAULT_STORAGE, args.dashboard_port)
+        print(f"dashboard: {dashboard.url}", flush=True)
     try:
         study, job = search(
             X.iloc[dev], y[dev], space, task=task, metric=args.metric, n_trials=args.trials,
@@ -93,7 +105,7 @@ def cmd_search(args):
             resume=args.resume, sampler=args.sampler, cv=args.cv,
             val_fraction=args.val_size / (1 - args.test_size), seed=args.seed,
             prune=not args.no_prune, heartbeat=args.heartbeat, make_prep=make_prep,
-            classes=classes, verbose=not args.quiet)
+            classes=classes, verbose=not args.quiet, log=args.log)
     except KeyboardInterrupt:
         print("search interrupted: finished trials are kept; run the same command with "
               "--resume to continue", file=sys.stderr)
@@ -120,4 +132,19 @@ def cmd_search(args):
     if test_score is not None:
         line += f"; test {job.metric} {test_score:.4g} on {len(test)} rows"
     print(line)
+    if dashboard is not None:
+        _keep_serving(dashboard)
     return 0
+
+
+def _keep_serving(dashboard):
+    import time
+
+    print(f"the dashboard keeps serving at {dashboard.url}; press Ctrl-C to stop it", flush=True)
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        dashboard.close()

@@ -129,6 +129,7 @@ def register(subparsers):
                    help="override a column's role (numeric, categorical, boolean, datetime, "
                         "text, id)")
     d.add_argument("--no-plots", dest="plots", action="store_false", help="skip the PNG files")
+    add_log_option(p)
     _add_read_options(p)
     p.set_defaults(func=cmd_train)
 
@@ -155,6 +156,13 @@ def register(subparsers):
 
 
 # -------------------------------------------------------------------- helpers
+def add_log_option(p):
+    """``--log KIND:WHERE`` (repeatable), the experiment trackers of ``glassnet.tracking``."""
+    p.add_argument("--log", action="append", default=[], metavar="KIND:WHERE",
+                   help="log the run (each epoch, the settings, the model): csv:FILE, "
+                        "tensorboard:DIR or mlflow:URI; repeatable")
+
+
 def config_from_args(args):
     """The run's ``TrainConfig``: the ``--config`` file (or defaults), then any flags given."""
     from ..config import TrainConfig
@@ -224,12 +232,24 @@ def cmd_train(args):
               f"columns; task [bold]{task}[/] ({escape(why)})")
     if args.split == "time" and args.test_days is not None and args.time_column is None:
         raise UsageError("--test-days needs --time-column")
-    result = train_frame(
-        df, args.target, config.replace(task=task), args.out, roles=dict(args.role),
-        drop=args.drop, test_size=args.test_size, split=args.split,
-        test_days=args.test_days, time_column=args.time_column, progress=True,
-        plots=args.plots, source=args.data, read_options=read_options,
-    )
+    from .. import tracking
+
+    trackers = tracking.open_trackers(
+        args.log, experiment=Path(args.data).name.split(".")[0],
+        params={**config.replace(task=task).to_dict(), "data": str(args.data),
+                "target": args.target})
+    try:
+        result = train_frame(
+            df, args.target, config.replace(task=task), args.out, roles=dict(args.role),
+            drop=args.drop, test_size=args.test_size, split=args.split,
+            test_days=args.test_days, time_column=args.time_column, progress=True,
+            plots=args.plots, source=args.data, read_options=read_options, callbacks=trackers,
+        )
+    except BaseException:
+        tracking.finish(trackers, status="FAILED")
+        raise
+    tracking.finish(trackers, tracking.final_metrics(result.metrics),
+                    [result.files[k] for k in ("model", "metrics") if k in result.files])
     m, prep = result.metrics, result.preprocessor
     rows = m["rows"]
     term.print(f"rows: train {rows['train']:,}, validation {rows['val']:,}, "

@@ -8,7 +8,7 @@ the rest of glassnet. Read it in this order: ``Sequential.train_step`` (model.py
 
 from . import fast, functional, initializers, metrics
 from .activations import LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh, get_activation
-from .callbacks import Callback, EarlyStopping, History, ProgressLogger
+from .callbacks import Callback, CSVLogger, EarlyStopping, History, ProgressLogger
 from .checkpoint import ModelCheckpoint
 from .errors import DivergenceError, GlassnetError, ModelFileError
 from .gradcheck import gradcheck, relative_error
@@ -23,6 +23,7 @@ from .losses import (
     MSELoss,
     SSELoss,
 )
+from .lr_finder import LRFinder, LRFinderResult
 from .model import Sequential, mlp
 from .optimizers import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop, clip_grad_norm
 from .parameters import PackedParameters
@@ -31,12 +32,13 @@ from .schedules import CosineAnnealingLR, ExponentialLR, ReduceLROnPlateau, Step
 from .serialization import load, save
 
 __all__ = [
-    "L1", "L2", "SGD", "Adagrad", "Adam", "AdamW", "BinaryCrossEntropy", "Callback",
+    "L1", "L2", "SGD", "Adagrad", "Adam", "AdamW", "BinaryCrossEntropy", "CSVLogger", "Callback",
     "CosineAnnealingLR", "CrossEntropy", "Dense", "DivergenceError", "Dropout", "EarlyStopping",
     "ExponentialLR", "GlassnetError", "Head", "History", "HuberLoss", "Identity", "L1L2", "Layer",
-    "LeakyReLU", "Loss", "MAELoss", "MSELoss", "ModelCheckpoint", "ModelFileError", "Optimizer",
-    "PackedParameters", "ProgressLogger", "RMSprop", "ReLU", "ReduceLROnPlateau", "Regularizer",
-    "SSELoss", "Sequential", "Sigmoid", "Softmax", "Step", "StepLR", "Tanh", "clip_grad_norm",
-    "fast", "functional", "get_activation", "gradcheck", "head_for", "initializers", "load",
-    "metrics", "mlp", "register_layer", "relative_error", "save",
+    "LRFinder", "LRFinderResult", "LeakyReLU", "Loss", "MAELoss", "MSELoss", "ModelCheckpoint",
+    "ModelFileError", "Optimizer", "PackedParameters", "ProgressLogger", "RMSprop", "ReLU",
+    "ReduceLROnPlateau", "Regularizer", "SSELoss", "Sequential", "Sigmoid", "Softmax", "Step",
+    "StepLR", "Tanh", "clip_grad_norm", "fast", "functional", "get_activation", "gradcheck",
+    "head_for", "initializers", "load", "metrics", "mlp", "register_layer", "relative_error",
+    "save",
 ]

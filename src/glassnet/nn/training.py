@@ -39,7 +39,9 @@ def fit(model, X, y, *, loss=None, optimizer=None, epochs=1, batch_size=None, sh
     model's generator (unless ``shuffle=False``). ``validation_split`` holds out the last
     fraction of the rows (before shuffling, as Keras does). ``l1``/``l2`` penalise weights (not
     biases); ``clip_norm`` caps the global gradient norm; ``sample_weight`` (n,) weighs rows.
-    ``verbose``: 0 silent, 1 about ten lines, 2 a line per epoch.
+    ``verbose``: 0 silent, 1 about ten lines, 2 a line per epoch. ``callbacks``: ``Callback``
+    objects called at the start and end of training, of each epoch and (those that override
+    the batch hooks) of each batch.
     """
     loss = model.default_loss() if loss is None else losses_mod.get(loss)
     optimizer = optimizers_mod.Adam() if optimizer is None else optimizers_mod.get(optimizer)
@@ -81,14 +83,18 @@ def fit(model, X, y, *, loss=None, optimizer=None, epochs=1, batch_size=None, sh
     plan = FitPlan(model, loss, optimizer, regularizer, clip_norm, X, Y, sample_weight,
                    batch_size)
     model.stop_training = False
+    batch_cbs = [cb for cb in cbs if cb.uses_batch_hooks()]  # most fits: none, no calls
     for cb in cbs:
         cb.on_train_begin()
     for epoch in range(epochs):
         for cb in cbs:
             cb.on_epoch_begin(epoch)
         order = model.rng.permutation(n) if shuffle else None
-        total, tracker = 0.0, MetricTracker(metrics, loss)
-        for start, xb, yb, swb in plan.batches(order):
+        total, seen, tracker = 0.0, 0, MetricTracker(metrics, loss)
+        for batch, (start, xb, yb, swb) in enumerate(plan.batches(order)):
+            if batch_cbs:
+                for cb in batch_cbs:
+                    cb.on_batch_begin(batch, {"size": xb.shape[0]})
             value, out = plan.step(xb, yb, swb)
             if not math.isfinite(value):
                 raise DivergenceError(
@@ -97,8 +103,15 @@ def fit(model, X, y, *, loss=None, optimizer=None, epochs=1, batch_size=None, sh
                     "gradient clipping (clip_norm) or scaled inputs."
                 )
             total += value * out.shape[0]
+            seen += out.shape[0]
             tracker.update(out, yb)
-        logs = {"loss": total / n, **tracker.result()}
+            if batch_cbs:
+                batch_logs = {"size": out.shape[0], "loss": value, "lr": optimizer.lr}
+                for cb in batch_cbs:
+                    cb.on_batch_end(batch, batch_logs)
+                if model.stop_training:
+                    break
+        logs = {"loss": total / seen, **tracker.result()}  # seen < n only when stopped early
         if Xv is not None:
             val = evaluate_checked(model, Xv, Yv, loss, metrics, regularizer)
             logs.update({f"val_{k}": v for k, v in val.items()})

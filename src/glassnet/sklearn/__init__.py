@@ -1,4 +1,5 @@
-"""scikit-learn estimators on the glassnet engine: ``GlassNetClassifier``, ``GlassNetRegressor``.
+"""scikit-learn estimators on the glassnet engine: ``GlassNetClassifier``, ``GlassNetRegressor``,
+and ``TabularTransformer``, glassnet's column handling as a transformer.
 
 They speak ``MLPClassifier``'s language (``hidden_layer_sizes``, ``alpha``, ``max_iter``,
 ``early_stopping``, ``loss_curve_``, ...) so they drop into ``Pipeline``, ``GridSearchCV`` and
@@ -20,5 +21,6 @@ Choices that differ from ``MLPClassifier`` (see the README, "scikit-learn estima
 """
 
 from ._estimators import GlassNetClassifier, GlassNetRegressor
+from ._transformer import TabularTransformer
 
-__all__ = ["GlassNetClassifier", "GlassNetRegressor"]
+__all__ = ["GlassNetClassifier", "GlassNetRegressor", "TabularTransformer"]

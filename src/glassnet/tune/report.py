@@ -76,9 +76,8 @@ def save_figures(study, out_dir, metric):
     """Optimization history, parameter importances and the metric against each parameter, as
     PNG files in ``out_dir``; returns the paths written (a figure that cannot be drawn, e.g.
     importances with one completed trial, is skipped with a note)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+    # Optuna's matplotlib plots draw through pyplot on whatever backend is current (glassnet
+    # never switches it); each figure is closed once written, leaving pyplot as it was.
     import matplotlib.pyplot as plt
     import optuna.visualization.matplotlib as ovm
 
