@@ -112,3 +112,26 @@ def test_knob_notebooks_run_without_ipywidgets(tmp_path):
                        for o in outs), f"{name} showed a widget without ipywidgets"
         text = "".join(o.get("text", "") for o in outs)
         assert "pip install ipywidgets" in text, f"{name} does not say how to get the slider"
+
+
+def test_glassnet_figures_and_plain_matplotlib_both_show_inline(tmp_path):
+    # The notebook user's plt.show() must keep working after glassnet has plotted: glassnet
+    # returns Figures (shown inline as a cell's value) and never switches the backend.
+    nbformat = pytest.importorskip("nbformat")
+    cells = [
+        "%matplotlib inline\nfrom glassnet.plots import learning_curve\n"
+        "learning_curve({'loss': [3.0, 2.0, 1.5], 'val_loss': [3.2, 2.4, 2.1]})",
+        "from glassnet.classic import activations\nactivations.plot()",
+        "import matplotlib\nimport matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [3, 1, 2])\n"
+        "plt.title('plain matplotlib')\nplt.show()\nprint(matplotlib.get_backend())",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    notebook.metadata.kernelspec = {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}
+    result = execute_all([("plots", notebook, tmp_path)], kernel_env())["plots"]
+    assert result["error"] is None, result["error"]
+    per_cell = [[o for o in cell.outputs if "image/png" in o.get("data", {})]
+                for cell in result["notebook"].cells]
+    assert [len(images) for images in per_cell] == [1, 1, 1], per_cell
+    backend = "".join(o.get("text", "") for o in result["notebook"].cells[2].outputs)
+    assert "inline" in backend, backend

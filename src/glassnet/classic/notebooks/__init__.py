@@ -26,19 +26,41 @@ LANGUAGES = ("en", "zh")
 #: The course in order: notebook name -> the command that runs the same material
 #: ("lesson" for ``glassnet lesson NAME``, "example" for ``glassnet example NAME``).
 CURRICULUM = {
+    # perceptrons, error functions, probabilities
     "perceptron": "lesson",
     "gates": "lesson",
+    "contrasts": "lesson",
+    "probability": "lesson",
+    # gradient descent and backpropagation
     "logistic": "lesson",
     "gradient-step": "lesson",
-    "student-admissions": "example",
-    "admissions": "lesson",
+    "activations": "lesson",
     "forward-pass": "lesson",
     "backprop-step": "lesson",
+    "eleven-lines": "lesson",
+    "student-admissions": "example",
+    "admissions": "lesson",
     "bike-sharing": "example",
-    "overfitting": "lesson",
+    # the deep-learning course's notation and tools
+    "computation-graph": "lesson",
+    "vectors": "lesson",
+    "digits": "lesson",
+    "deep-networks": "lesson",
+    "network-contrasts": "lesson",
     "vanishing-gradients": "lesson",
+    "errata": "lesson",
+    # training techniques
+    "mini-batch": "lesson",
+    "learning-rate": "lesson",
+    "momentum": "lesson",
+    "l1-l2": "lesson",
+    "overfitting": "lesson",
+    # the worked projects
     "sentiment": "example",
+    "nine-steps": "lesson",
     "nine-step": "example",
+    "earthquake-overflow": "lesson",
+    "earthquake-search": "lesson",
     "earthquakes": "example",
 }
 
