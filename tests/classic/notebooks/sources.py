@@ -41,7 +41,7 @@ def code_tokens(source):
 def prose(notebook):
     """What a notebook says to its reader: markdown cells, and the strings and comments of its
     code cells (figure titles, labels, printed words), but not its identifiers, code spans or
-    formulas."""
+    formulas: a list of passages."""
     parts = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown":  # without its code spans and its maths
@@ -51,7 +51,7 @@ def prose(notebook):
         for tok in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
             if tokenize.tok_name[tok.type] in ("STRING", "COMMENT", "FSTRING_MIDDLE"):
                 parts.append(tok.string)
-    return "\n".join(parts)
+    return parts
 
 
 def glossary():

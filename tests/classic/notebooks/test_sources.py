@@ -76,6 +76,9 @@ def test_glossary_has_one_chinese_term_per_english_term():
 @pytest.mark.parametrize("name", TWINS)
 def test_chinese_notebooks_use_the_glossary_terms(name):
     en, zh = prose(read(name, "en")), prose(read(name, "zh"))
+    # a string both twins share is data (a dict key, a column name), not prose to translate
+    en = "\n".join(part for part in en if part not in set(zh))
+    zh = "\n".join(zh)
     for term, chinese, avoid in glossary():
         if english_pattern(term).search(en):
             assert chinese.lower() in zh.lower(), \
