@@ -20,7 +20,7 @@ RUNS = [pytest.param(name, lang, id=f"{lang}-{name}") for name in CURRICULUM
 # three at a time take little longer than one even on two cores.
 PARALLEL = 3
 # The notebooks whose lesson is a knob: they offer it as a slider.
-SLIDERS = ("logistic", "admissions", "learning-rate", "momentum", "overfitting")
+SLIDERS = ("logistic", "admissions", "learning-rate", "momentum", "l1-l2", "overfitting")
 
 
 def kernel_env(**extra):
