@@ -105,6 +105,33 @@ def test_curriculum_pages_list_every_notebook_in_order():
             assert f"notebooks/en/{name}.md" in text and f"notebooks/zh/{name}.md" in text
             positions.append(text.index(command))
         assert positions == sorted(positions), f"{page} lists the notebooks out of order"
+        for test in re.findall(r"`(tests/[\w/]+\.py)`", text):
+            assert (ROOT / test).is_file(), f"{page} names {test}, which does not exist"
+
+
+def _resolve(dotted):
+    """The object a dotted name like ``glassnet.nn.Sequential.train_step`` names."""
+    import importlib
+
+    parts = dotted.split(".")
+    for k in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:k]))
+        except ImportError:
+            continue
+        for part in parts[k:]:
+            obj = getattr(obj, part)
+        return obj
+    raise ImportError(dotted)
+
+
+def test_curriculum_pages_name_only_api_that_exists():
+    text = (ROOT / "docs" / "curriculum.md").read_text(encoding="utf-8")
+    rows = re.findall(r"\| `(glassnet\.[\w.]+)`: ([^|]+) \|", text)
+    assert len(rows) == len(CURRICULUM)
+    for module, names in rows:
+        for name in re.findall(r"`([\w.]+)`", names):
+            assert _resolve(name if name.startswith("glassnet.") else f"{module}.{name}")
 
 
 def test_the_package_ships_every_notebook_and_the_glossary():
