@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import time
 import warnings
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -35,11 +34,13 @@ from .data import (
     time_split,
 )
 from .data.reading import parse_numeric
-from .errors import DataError, UsageError
+from .errors import DataError, UsageError, shorten
 from .nn import metrics
+from .run_folder import RunFolder
+from .sanity import BaselineWarning, no_better_than_baseline
 
-__all__ = ["TrainResult", "evaluate_frame", "predict_frame", "split_frame", "train_csv",
-           "train_frame"]
+__all__ = ["RUN_FILES", "TrainResult", "evaluate_frame", "kept_read_options", "predict_frame",
+           "split_frame", "train_csv", "train_frame", "write_outputs"]
 
 
 class TrainResult(NamedTuple):
@@ -215,6 +216,20 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
         raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    read_options = kept_read_options(read_options)
+    # The output folder is checked and locked before any work (a second run on it fails now).
+    run = out_dir if isinstance(out_dir, RunFolder) or out_dir is None else \
+        RunFolder(out_dir, RUN_FILES).open()
+    try:
+        return _train(df, target, config, run, roles, drop, test_size, split, test_days,
+                      time_column, progress, plots, source, read_options)
+    finally:
+        if run is not None and not run.committed:
+            run.abort()
+
+
+def _train(df, target, config, run, roles, drop, test_size, split, test_days, time_column,
+           progress, plots, source, read_options):
     df = df.rename(columns=str)
     task = resolve_task(df, target, config.task)
     train, val, test = split_frame(df, target, task, config, test_size, split, test_days,
@@ -230,6 +245,7 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
         # Counted per part in the metrics ("unseen_categories") instead of warned per call.
         warnings.simplefilter("ignore", UnseenCategoryWarning)
         validation = prep.transform(val) if len(val) else None
+        prep.transform(test)  # a bad value in the test rows stops the run now, not after it
     n_classes = len(prep.classes_) if task == "classification" else None
 
     callbacks, bar = [], None
@@ -276,43 +292,85 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
     }
     if task == "classification":
         result["classes"] = prep.classes_
+    ref = "val" if "val" in scores else "train"
+    warning = no_better_than_baseline(task, scores[ref], arrays[ref][0], arrays["train"][0],
+                                      getattr(prep, "classes_", None))
+    if warning:
+        result["warnings"] = [f"{'validation' if ref == 'val' else 'training'} rows: {warning}"]
+        warnings.warn(result["warnings"][0], BaselineWarning, stacklevel=3)
     files = {}
-    if out_dir is not None:
-        files = write_outputs(out_dir, model, prep, config, result, history, arrays, plots)
+    if run is not None:
+        files = write_outputs(run, model, prep, config.replace(task=task), result, history,
+                              arrays, plots)
     return TrainResult(model, prep, result, history, files)
 
 
-def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=True):
-    """Write the model file, ``metrics.json`` and the plots into ``out_dir``; returns paths."""
-    from . import plots as plotting
-    from .io import atomic_write_text, save_model
+#: the files a training run writes (a previous run's copies are replaced as one unit)
+RUN_FILES = ("model.npz", "metrics.json", "run.toml", "learning_curve.png",
+             "confusion_matrix.png", "predicted_vs_actual.png", "residuals.png")
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    files = {"model": save_model(model, out / "model.npz", preprocessor=prep, config=config,
-                                 extra={"metrics": {"test": result.get("test")},
-                                        "source": result.get("source"),
-                                        "read_options": result.get("read_options", {})})}
+
+def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=True):
+    """Write the model file, ``metrics.json``, ``run.toml`` (the settings, to repeat the run)
+    and the plots into ``out_dir`` (a folder or an open ``RunFolder``) as one unit: the folder
+    holds the previous run's files until all of these are written; returns their paths."""
+    if not isinstance(out_dir, RunFolder):
+        with RunFolder(out_dir, RUN_FILES) as run:
+            return write_outputs(run, model, prep, config, result, history, arrays, plots)
+    run = out_dir
+    result = {**result, "run": run.run_id}
+    written = _write_run_files(run, model, prep, config, result, history, arrays, plots)
+    run.commit()
+    return {key: run.final(name) for key, name in written.items()}
+
+
+def _write_run_files(run, model, prep, config, result, history, arrays, plots):
+    """Write the run's files into the run folder's temporary folder; ``{key: file name}``."""
+    from . import plots as plotting
+    from .io import save_model
+
+    written = {}
+
+    def out(key, name):
+        written[key] = name
+        return run.file(name)
+
+    save_model(model, out("model", "model.npz"), preprocessor=prep, config=config,
+               extra={"metrics": {"test": result.get("test")}, "source": result.get("source"),
+                      "read_options": result.get("read_options", {}), "run": run.run_id})
     text = json.dumps(result, indent=2, allow_nan=False) + "\n"
-    files["metrics"] = atomic_write_text(out / "metrics.json", text)
+    out("metrics", "metrics.json").write_text(text, encoding="utf-8")
+    out("config", "run.toml").write_text(f"# glassnet train, run {run.run_id}\n"
+                                         + config.to_toml(), encoding="utf-8")
     if not plots:
-        return files
+        return written
     best = None if result["best_epoch"] is None else result["best_epoch"] - 1
     ylabel = (("MSE of the standardized target" if prep.standardize_target else "MSE")
               if prep.task_ == "regression"
               else "cross-entropy")
-    files["learning_curve"] = plotting.learning_curve(
-        history, out / "learning_curve.png", f"Learning curve: {prep.target}", best, ylabel)
+    label = shorten(prep.target, 60)
+    plotting.learning_curve(history, out("learning_curve", "learning_curve.png"),
+                            f"Learning curve: {label}", best, ylabel)
     y_true, y_pred = arrays["test"]
     if prep.task_ == "classification":
-        files["confusion_matrix"] = plotting.confusion_matrix_plot(
-            result["test"]["confusion_matrix"], prep.classes_, out / "confusion_matrix.png")
+        plotting.confusion_matrix_plot(result["test"]["confusion_matrix"],
+                                       [shorten(c, 30) for c in prep.classes_],
+                                       out("confusion_matrix", "confusion_matrix.png"))
     else:
-        files["predicted_vs_actual"] = plotting.predicted_vs_actual(
-            y_true, y_pred, out / "predicted_vs_actual.png", label=prep.target)
-        files["residuals"] = plotting.residuals_plot(
-            y_true, y_pred, out / "residuals.png", label=prep.target)
-    return files
+        plotting.predicted_vs_actual(y_true, y_pred,
+                                     out("predicted_vs_actual", "predicted_vs_actual.png"),
+                                     label=label)
+        plotting.residuals_plot(y_true, y_pred, out("residuals", "residuals.png"), label=label)
+    return written
+
+
+def kept_read_options(options):
+    """The reading options a model keeps (``glassnet.data.reading.READ_OPTIONS``, checked):
+    ``predict`` reads new files with them; any other ``read_csv`` argument is not saved."""
+    from .data.reading import READ_OPTIONS, check_read_options
+
+    options = {k: v for k, v in (options or {}).items() if k in READ_OPTIONS}
+    return check_read_options(options, "read_options")
 
 
 def train_csv(path, target, config=None, out_dir=None, read_options=None, **kwargs):
