@@ -16,7 +16,6 @@ back from the standardized scale the network trained on before any error is comp
 
 from __future__ import annotations
 
-import json
 import time
 import warnings
 from typing import NamedTuple
@@ -34,9 +33,10 @@ from .data import (
     time_split,
 )
 from .data.reading import parse_numeric
-from .errors import DataError, UsageError, shorten
+from .errors import DataError, UsageError
 from .nn import metrics
 from .run_folder import RunFolder
+from .run_outputs import RUN_FILES, write_outputs
 from .sanity import BaselineWarning, no_better_than_baseline
 
 __all__ = ["RUN_FILES", "TrainResult", "evaluate_frame", "kept_read_options", "predict_frame",
@@ -204,12 +204,18 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
                 split="random", test_days=None, time_column=None, progress=False, plots=True,
                 source=None, read_options=None):
     """Split ``df``, fit the preprocessor on the training rows, train, score and (with
-    ``out_dir``) write ``model.npz``, ``metrics.json`` and the plots; returns ``TrainResult``.
+    ``out_dir``) write ``model.npz``, ``metrics.json``, ``run.toml`` and the plots; returns
+    ``TrainResult``.
 
+    ``out_dir``: a folder (or an open ``RunFolder``), written as one unit: it is checked and
+    locked before any work and holds the previous run's files until this run's are all written.
     ``config``: a ``TrainConfig`` (defaults if None). ``progress``: show a rich progress bar.
-    ``read_options``: the ``read_csv`` arguments the data was read with (``sep``,
-    ``na_values``), saved in the model file so predictions read new files the same way.
+    ``read_options``: the ``read_csv`` arguments the data was read with; those of
+    ``glassnet.data.reading.READ_OPTIONS`` (``sep``, ``na_values``, ``decimal``, ``encoding``)
+    are saved in the model file so predictions read new files the same way.
     ``test_size``: fraction or row count; see ``split_frame`` for ``split``/``test_days``.
+    A run whose loss exploded raises ``DivergenceError`` and writes nothing; a model no better
+    than a constant on the validation rows warns (``BaselineWarning``).
     """
     config = TrainConfig() if config is None else config
     if not isinstance(config, TrainConfig):
@@ -257,6 +263,8 @@ def _train(df, target, config, run, roles, drop, test_size, split, test_days, ti
     start = time.perf_counter()
     try:
         fitted = fit_config(config, X_train, y_train, task, n_classes, validation, callbacks)
+        if bar is not None:
+            bar.print_final()  # not for a run that diverged: its error stands alone
     finally:
         if bar is not None and getattr(bar, "progress", None) is not None:
             bar.progress.stop()
@@ -303,65 +311,6 @@ def _train(df, target, config, run, roles, drop, test_size, split, test_days, ti
         files = write_outputs(run, model, prep, config.replace(task=task), result, history,
                               arrays, plots)
     return TrainResult(model, prep, result, history, files)
-
-
-#: the files a training run writes (a previous run's copies are replaced as one unit)
-RUN_FILES = ("model.npz", "metrics.json", "run.toml", "learning_curve.png",
-             "confusion_matrix.png", "predicted_vs_actual.png", "residuals.png")
-
-
-def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=True):
-    """Write the model file, ``metrics.json``, ``run.toml`` (the settings, to repeat the run)
-    and the plots into ``out_dir`` (a folder or an open ``RunFolder``) as one unit: the folder
-    holds the previous run's files until all of these are written; returns their paths."""
-    if not isinstance(out_dir, RunFolder):
-        with RunFolder(out_dir, RUN_FILES) as run:
-            return write_outputs(run, model, prep, config, result, history, arrays, plots)
-    run = out_dir
-    result = {**result, "run": run.run_id}
-    written = _write_run_files(run, model, prep, config, result, history, arrays, plots)
-    run.commit()
-    return {key: run.final(name) for key, name in written.items()}
-
-
-def _write_run_files(run, model, prep, config, result, history, arrays, plots):
-    """Write the run's files into the run folder's temporary folder; ``{key: file name}``."""
-    from . import plots as plotting
-    from .io import save_model
-
-    written = {}
-
-    def out(key, name):
-        written[key] = name
-        return run.file(name)
-
-    save_model(model, out("model", "model.npz"), preprocessor=prep, config=config,
-               extra={"metrics": {"test": result.get("test")}, "source": result.get("source"),
-                      "read_options": result.get("read_options", {}), "run": run.run_id})
-    text = json.dumps(result, indent=2, allow_nan=False) + "\n"
-    out("metrics", "metrics.json").write_text(text, encoding="utf-8")
-    out("config", "run.toml").write_text(f"# glassnet train, run {run.run_id}\n"
-                                         + config.to_toml(), encoding="utf-8")
-    if not plots:
-        return written
-    best = None if result["best_epoch"] is None else result["best_epoch"] - 1
-    ylabel = (("MSE of the standardized target" if prep.standardize_target else "MSE")
-              if prep.task_ == "regression"
-              else "cross-entropy")
-    label = shorten(prep.target, 60)
-    plotting.learning_curve(history, out("learning_curve", "learning_curve.png"),
-                            f"Learning curve: {label}", best, ylabel)
-    y_true, y_pred = arrays["test"]
-    if prep.task_ == "classification":
-        plotting.confusion_matrix_plot(result["test"]["confusion_matrix"],
-                                       [shorten(c, 30) for c in prep.classes_],
-                                       out("confusion_matrix", "confusion_matrix.png"))
-    else:
-        plotting.predicted_vs_actual(y_true, y_pred,
-                                     out("predicted_vs_actual", "predicted_vs_actual.png"),
-                                     label=label)
-        plotting.residuals_plot(y_true, y_pred, out("residuals", "residuals.png"), label=label)
-    return written
 
 
 def kept_read_options(options):

@@ -357,7 +357,12 @@ EDITS = {  # name -> change(meta); applied naively (no re-signing) and re-signed
     "classes_dupes": lambda m: m.update(classes=["a", "a"]),
     "deep_extra": lambda m: m["extra"].update(deep=json.loads("[" * 40 + "]" * 40)),
     "format_other": lambda m: m.update(format="other"),
+    "extra_metrics_markup": lambda m: m["extra"].update(metrics={"test": {"[/]": "[bold]"}}),
+    "extra_metrics_list": lambda m: m["extra"].update(metrics=[1, 2]),
+    "version_markup": lambda m: m.update(glassnet_version="[/]" * 1000),
 }
+# edits that still make a valid file once re-signed: loading may succeed
+VALID_WHEN_SIGNED = {"mean", "extra_metrics_markup", "extra_metrics_list", "version_markup"}
 
 
 def _deflated(arrays):
@@ -414,7 +419,7 @@ def model_files(folder, model_path, rng):
         add(f"naive_{name}.npz", "error", arrays_=_with_meta(arrays, m, sign=False))
         if name not in ("checksums_removed", "digest_removed"):
             # re-signed: a consistent file except where the checks behind the checksum bite
-            add(f"signed_{name}.npz", "either" if name == "mean" else "error",
+            add(f"signed_{name}.npz", "either" if name in VALID_WHEN_SIGNED else "error",
                 arrays_=_with_meta(arrays, m, sign=True))
     raw = canonical_json(meta)
     add("meta_whitespace.npz", "error", arrays_=_raw_meta(arrays, raw[:-1] + b" " * 1000 + b"}"))
@@ -480,7 +485,8 @@ def model_files(folder, model_path, rng):
 
 
 def model_cases(folder, model_path, rng):
-    """Each model file through ``info``, ``predict`` or ``evaluate`` (in turn)."""
+    """Each model file through ``info``, ``predict`` or ``evaluate`` (in turn); the re-signed
+    ones through ``info`` too."""
     clf, _ = base_frames(seed=2, n=20)
     clf.to_csv(folder / "rows.csv", index=False)
     cases = []
@@ -493,4 +499,6 @@ def model_cases(folder, model_path, rng):
         argv, check = commands[i % 3]
         case(cases, f"model:{name}", [a.format(m=name, i=i) for a in argv], folder, expect,
              check.format(i=i))
+        if name.startswith("signed_") and argv[0] != "info":  # info prints most of the file
+            case(cases, f"model-info:{name}", ["info", name], folder, expect, "info")
     return cases

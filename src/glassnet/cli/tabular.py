@@ -351,8 +351,9 @@ def cmd_info(args):
     bundle = load_bundle(args.model)
     term = console()
     meta = bundle.meta
-    term.print(f"[bold]{escape(str(args.model))}[/]: glassnet model file (format "
-              f"{meta['format_version']}, written by glassnet {meta['glassnet_version']})")
+    term.print(f"[bold]{escape(shorten(args.model))}[/]: glassnet model file (format "
+               f"{meta['format_version']}, written by glassnet "
+               f"{escape(shorten(meta['glassnet_version'], 40))})")
     term.print(bundle.model.summary(), markup=False)
     if bundle.preprocessor is not None:
         term.print("\n[bold]data[/]")
@@ -362,8 +363,11 @@ def cmd_info(args):
     if bundle.config is not None:
         term.print("\n[bold]training configuration[/]")
         term.print(bundle.config.to_toml().rstrip(), markup=False)
-    test = (bundle.extra.get("metrics") or {}).get("test")
-    if test:
-        shown = ", ".join(f"{k} {fmt(v)}" for k, v in test.items() if k != "confusion_matrix")
-        term.print(f"\n[bold]test metrics at training time[/]: {shown}")
+    # extra is the writer's free-form part: shown only when it has the shape train writes
+    metrics = bundle.extra.get("metrics")
+    test = metrics.get("test") if isinstance(metrics, dict) else None
+    if isinstance(test, dict) and test:
+        text = ", ".join(f"{shorten(k, 30)} {shorten(fmt(v), 30)}" for k, v in
+                         list(test.items())[:20] if k != "confusion_matrix")
+        term.print(f"\n[bold]test metrics at training time[/]: {escape(text)}")
     return 0
