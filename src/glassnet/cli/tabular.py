@@ -83,8 +83,9 @@ def register(subparsers):
     p.add_argument("--target", "-t", required=True, help="the column to predict")
     p.add_argument("--config", metavar="TOML", help="settings file ([train] table); flags win")
     p.add_argument("--out", "-o", default=None, metavar="DIR",
-                   help=f"output folder, replaced as a whole by this run's files (default: "
-                        f"{DEFAULT_OUT}/train-DATA, DATA the data file's name)")
+                   help=f"output folder, written as one unit: this run's files replace the "
+                        f"previous run's (default: {DEFAULT_OUT}/train-DATA, DATA the data "
+                        "file's name)")
     from ..config import TrainConfig
 
     default = TrainConfig()
