@@ -61,7 +61,7 @@ def executed(request, tmp_path_factory):
     """The notebooks this session's tests ask for, each executed once."""
     wanted = [(item.callspec.params["name"], item.callspec.params["lang"])
               for item in request.session.items
-              if item.module is request.module and getattr(item, "callspec", None)
+              if getattr(item, "module", None) is request.module and getattr(item, "callspec", None)
               and {"name", "lang"} <= set(item.callspec.params)]
     jobs = [((name, lang), read(name, lang), tmp_path_factory.mktemp(f"{lang}-{name}"))
             for name, lang in dict.fromkeys(wanted)]
