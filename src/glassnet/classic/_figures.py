@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DEFAULT_OUT = "glassnet-out"
+from ..paths import DEFAULT_OUT
 
 __all__ = ["DEFAULT_OUT", "draw_network", "print_table", "pyplot", "save_figure"]
 
