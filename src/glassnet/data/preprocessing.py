@@ -20,11 +20,14 @@ Per column role (see ``glassnet.data.roles.infer_role``):
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError, UsageError
-from .columns import column_names, fit_column, label_value, transform_column
+from .checks import check_unique_names, identifier_notes, target_copies
+from .columns import OutOfRangeWarning, column_names, fit_column, label_value, transform_column
 from .reading import parse_numeric
 from .roles import infer_roles, infer_task
 
@@ -32,11 +35,13 @@ __all__ = ["TabularPreprocessor"]
 
 
 _STATE_VERSION = 1
+MAX_CATEGORIES = 20  # one-hot columns per categorical column, <other> included (see docs)
 
 
 def _frame(df, name="df"):
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
+    check_unique_names(df)
     if any(not isinstance(c, str) for c in df.columns):
         df = df.rename(columns=str)
     return df
@@ -60,6 +65,10 @@ class TabularPreprocessor:
         Regression only: train on ``(y - mean) / std``; ``inverse_transform_target`` undoes it.
     dtype : "float32" or "float64"
         The dtype of X (and of a regression y).
+    max_categories : int or None
+        At most this many one-hot columns per categorical column: the most frequent
+        categories, and ``<other>`` for the rest and for categories seen once. ``None``: one
+        column per category.
 
     Fitted attributes: ``task_``, ``roles_``, ``columns_`` (per-column statistics),
     ``feature_names_``, ``classes_`` (classification), ``target_mean_``/``target_scale_``
@@ -69,7 +78,7 @@ class TabularPreprocessor:
     """
 
     def __init__(self, target=None, task="auto", roles=None, drop=None,
-                 standardize_target=True, dtype="float32"):
+                 standardize_target=True, dtype="float32", max_categories=MAX_CATEGORIES):
         if task not in ("auto", "regression", "classification"):
             raise UsageError(f"task must be 'auto', 'regression' or 'classification', got "
                              f"{task!r}")
@@ -87,6 +96,11 @@ class TabularPreprocessor:
         self.drop = list(drop or [])
         self.standardize_target = bool(standardize_target)
         self.dtype = dtype
+        if max_categories is not None and (isinstance(max_categories, bool) or not isinstance(
+                max_categories, (int, np.integer)) or max_categories < 0 or max_categories == 1):
+            raise UsageError(f"max_categories must be None, 0 (no limit) or a whole number "
+                             f">= 2, got {max_categories!r}")
+        self.max_categories = None if not max_categories else int(max_categories)
 
     # ---------------------------------------------------------------- fitting
     @property
@@ -119,9 +133,12 @@ class TabularPreprocessor:
         roles = infer_roles(df, self.target, self.roles, self.drop)
         columns = []
         for name, role in roles.items():
-            spec = fit_column(df[name], name, role, report)
+            spec = fit_column(df[name], name, role, report, self.max_categories)
             if spec is not None:
                 columns.append(spec)
+        report["identifiers"] = identifier_notes(df, roles, self.roles)
+        if self.target is not None:
+            report["reproduces_target"] = target_copies(df, self.target, self.task_, roles)
         if not columns:
             raise DataError("no feature columns are left to learn from "
                              f"(roles: {roles}); override roles or drop fewer columns")
@@ -194,6 +211,11 @@ class TabularPreprocessor:
         blocks = []
         for spec in self.columns_:  # a loop, not a comprehension: warnings' stacklevel is fixed
             blocks.append(transform_column(df[spec["name"]], spec, report))
+        if report.get("out_of_range"):
+            shown = ", ".join(f"{c} {k:,}" for c, k in report["out_of_range"].items())
+            warnings.warn(f"rows with values far outside the training range (more than the "
+                          f"training range beyond its minimum or maximum), per column: {shown}; "
+                          "predictions there are extrapolations", OutOfRangeWarning, stacklevel=2)
         X = np.concatenate(blocks, axis=1).astype(self.dtype, copy=False) if len(df) else \
             np.zeros((0, len(self.feature_names_)), dtype=self.dtype)
         self.transform_report_ = report
@@ -265,7 +287,7 @@ class TabularPreprocessor:
             "version": _STATE_VERSION,
             "params": {"target": self.target, "task": self.task, "roles": self.roles,
                        "drop": self.drop, "standardize_target": self.standardize_target,
-                       "dtype": self.dtype},
+                       "dtype": self.dtype, "max_categories": self.max_categories},
             "task_": self.task_,
             "roles_": self.roles_,
             "columns_": self.columns_,
@@ -325,6 +347,15 @@ class TabularPreprocessor:
                          + ", ".join(f"{c} {k}" for c, k in r["missing_category"].items()))
         if r["ignored"]:
             lines.append("not used: " + ", ".join(f"{c} ({k})" for c, k in r["ignored"].items()))
+        for c, why in r.get("identifiers", {}).items():
+            lines.append(f"identifier? {c}: {why}")
+        if r.get("grouped"):
+            lines.append("rare categories grouped as <other>: " + ", ".join(
+                f"{c} {g['categories']} categories ({g['rows']} rows)"
+                for c, g in r["grouped"].items()))
+        if r.get("reproduces_target"):
+            lines.append("reproduce the target (leak?): " + ", ".join(
+                f"{c} ({how})" for c, how in r["reproduces_target"].items()))
         if r["constant"]:
             lines.append("constant in training: " + ", ".join(r["constant"]))
         if r["rows_without_target"]:

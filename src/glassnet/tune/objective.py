@@ -20,7 +20,7 @@ from ..errors import UsageError
 from ..nn import Callback, DivergenceError
 from ..nn import metrics as M
 
-__all__ = ["METRICS", "Objective", "OptunaPruning", "make_folds",
+__all__ = ["METRICS", "SECOND_METRICS", "Objective", "OptunaPruning", "make_folds",
            "score"]
 
 
@@ -49,6 +49,10 @@ METRICS = {
     "accuracy": (_accuracy, "maximize", "classification"),
     "log_loss": (_log_loss, "minimize", "classification"),
 }
+
+
+# What a classification trial records beside its metric (user attributes of the trial).
+SECOND_METRICS = ("accuracy", "log_loss")
 
 
 def check_metric(metric, task):
@@ -147,6 +151,7 @@ class Objective:
         config = self.space.suggest(trial).replace(seed=self.seed + trial.number)
         trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
         values, epochs = [], []
+        seconds = {name: [] for name in SECOND_METRICS} if self.task == "classification" else {}
         folds = self.prepared()
         for k, (Xtr, ytr, Xv, yv, yv_true, prep) in enumerate(folds):
             cbs = ([OptunaPruning(trial, self.metric, self.task, Xv, yv_true, prep, 5)]
@@ -157,8 +162,10 @@ class Objective:
                 # Hopeless rather than broken: record why and count it as pruned.
                 trial.set_user_attr("stopped", f"diverged: {e}")
                 raise optuna.TrialPruned(f"diverged (lr={config.lr:.3g})") from None
-            values.append(score(self.metric, yv_true,
-                                predict_for_metric(fitted.model, self.task, Xv, prep)))
+            prediction = predict_for_metric(fitted.model, self.task, Xv, prep)
+            values.append(score(self.metric, yv_true, prediction))
+            for name, kept in seconds.items():
+                kept.append(score(name, yv_true, prediction))
             epochs.append(fitted.epochs)
             if len(folds) > 1:
                 trial.report(float(np.mean(values)), k)
@@ -166,7 +173,9 @@ class Objective:
                     trial.set_user_attr("stopped", f"pruned after fold {k + 1}")
                     raise optuna.TrialPruned(f"pruned after fold {k + 1}")
         trial.set_user_attr("epochs", round(float(np.mean(epochs))))
-        trial.set_user_attr("hidden", list(config.hidden))
+        for name, kept in seconds.items():
+            trial.set_user_attr(name, float(np.mean(kept)))
+        trial.set_user_attr("hidden", list(fitted.config.hidden))
         value = float(np.mean(values))
         if not math.isfinite(value):
             trial.set_user_attr("stopped", "non-finite validation metric")
