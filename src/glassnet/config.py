@@ -18,41 +18,61 @@ run can always be written down and repeated::
 from __future__ import annotations
 
 import dataclasses
-import sys
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import NamedTuple
 
 from .errors import UsageError
-from .nn import EarlyStopping, Sequential, head_for, optimizers
-from .nn.activations import HIDDEN_ACTIVATIONS
 
-if sys.version_info >= (3, 11):
+try:
     import tomllib
-else:  # pragma: no cover - Python 3.10
+except ModuleNotFoundError:  # Python 3.10: the same parser as the tomli package
     import tomli as tomllib
 
-__all__ = ["Fitted", "TrainConfig", "build_model", "fit_config"]
+__all__ = ["AUTO", "Fitted", "TrainConfig", "auto_settings", "build_model", "default_settings",
+           "fit_config", "parse_toml"]
 
 TASKS = ("auto", "regression", "classification")
 
 
+def parse_toml(text, source):
+    """The TOML document ``text`` (read from ``source``) as a dict; invalid TOML is a
+    ``UsageError`` naming the file and the place."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise UsageError(f"{source} is not valid TOML: {e}") from None
+
+
+AUTO = "auto"
+SCHEDULES = ("plateau", "none")
+
+
 @dataclass
 class TrainConfig:
-    """Every setting of a training run, with defaults that work for small tabular data."""
+    """Every setting of a training run, with defaults that work for small tabular data.
 
-    hidden: list[int] = field(default_factory=lambda: [64, 32])
+    ``"auto"`` settings (the defaults of ``hidden``, ``epochs``, ``batch_size``, ``patience``,
+    ``l2``, ``ensemble`` and ``linear_share``) are chosen from the size of the training data
+    when training starts (``resolved``); the rules and the measurements behind them are in
+    ``docs/design.md``, "Defaults for small tables".
+    """
+
+    hidden: list[int] | str = AUTO
     activation: str = "relu"
     optimizer: str = "adam"
     lr: float = 0.001
     momentum: float = 0.0
-    epochs: int = 200
-    batch_size: int | None = 64
+    epochs: int | str = AUTO
+    batch_size: int | str | None = AUTO
     l1: float = 0.0
-    l2: float = 0.0
+    l2: float | str = AUTO
     dropout: float = 0.0
-    patience: int = 20
+    patience: int | str = AUTO
     validation_split: float = 0.2
+    schedule: str = "plateau"
+    ensemble: int | str = AUTO
+    linear_share: float | str = AUTO
     seed: int | None = 0
     dtype: str = "float32"
     task: str = "auto"
@@ -63,11 +83,27 @@ class TrainConfig:
 
     def validate(self):
         """Raise ``ValueError`` naming the first setting that is out of range."""
+        from .nn import optimizers
+        from .nn.activations import HIDDEN_ACTIVATIONS
+
         if isinstance(self.hidden, int):
             self.hidden = [self.hidden]
-        self.hidden = list(self.hidden)
-        if any(not isinstance(h, int) or isinstance(h, bool) or h < 1 for h in self.hidden):
-            raise UsageError(f"hidden sizes must be positive integers, got {self.hidden}")
+        if self.hidden != AUTO:
+            self.hidden = list(self.hidden)
+            if any(not isinstance(h, int) or isinstance(h, bool) or h < 1 for h in self.hidden):
+                raise UsageError(f"hidden sizes must be positive integers or 'auto', got "
+                                 f"{self.hidden}")
+        if self.linear_share != AUTO and (isinstance(self.linear_share, bool) or not isinstance(
+                self.linear_share, (int, float)) or not 0 <= self.linear_share < 1):
+            raise UsageError(f"linear_share must be in [0, 1) or 'auto', got "
+                             f"{self.linear_share!r}")
+        for name in ("epochs", "ensemble"):
+            value = getattr(self, name)
+            if value != AUTO and (not isinstance(value, int) or isinstance(value, bool)
+                                  or value < 1):
+                raise UsageError(f"{name} must be a positive integer or 'auto', got {value!r}")
+        if self.schedule not in SCHEDULES:
+            raise UsageError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
         if self.activation.lower() not in HIDDEN_ACTIVATIONS:
             raise UsageError(f"activation {self.activation!r} is not a hidden-layer activation; "
                              f"choose {', '.join(HIDDEN_ACTIVATIONS)}")
@@ -76,20 +112,22 @@ class TrainConfig:
                              f"got {self.optimizer!r}")
         if not self.lr > 0:
             raise UsageError(f"lr must be > 0, got {self.lr!r}")
-        if not isinstance(self.epochs, int) or self.epochs < 1:
-            raise UsageError(f"epochs must be a positive integer, got {self.epochs!r}")
-        if self.batch_size is not None and (not isinstance(self.batch_size, int)
-                                            or self.batch_size < 1):
-            raise UsageError(f"batch_size must be a positive integer, got {self.batch_size!r}")
+        if self.batch_size not in (None, AUTO) and (not isinstance(self.batch_size, int)
+                                                    or self.batch_size < 1):
+            raise UsageError(f"batch_size must be a positive integer, 'auto' or none (full "
+                             f"batch), got {self.batch_size!r}")
         for name in ("l1", "l2", "momentum"):
+            if name == "l2" and self.l2 == AUTO:
+                continue
             if getattr(self, name) < 0:
                 raise UsageError(f"{name} must be >= 0, got {getattr(self, name)!r}")
         if not 0 <= self.dropout < 1:
             raise UsageError(f"dropout must be in [0, 1), got {self.dropout!r}")
         if not 0 <= self.validation_split < 1:
             raise UsageError(f"validation_split must be in [0, 1), got {self.validation_split!r}")
-        if self.patience < 0:
-            raise UsageError(f"patience must be >= 0, got {self.patience!r}")
+        if self.patience != AUTO and (not isinstance(self.patience, int) or self.patience < 0):
+            raise UsageError(f"patience must be an integer >= 0 or 'auto', got "
+                             f"{self.patience!r}")
         if self.dtype not in ("float32", "float64"):
             raise UsageError(f"dtype must be float32 or float64, got {self.dtype!r}")
         if self.task not in TASKS:
@@ -110,11 +148,10 @@ class TrainConfig:
         """Read the ``[train]`` table (or the top level) of a TOML file."""
         path = Path(path)
         try:
-            data = tomllib.loads(path.read_text())
+            text = path.read_text()
         except FileNotFoundError:
             raise FileNotFoundError(f"config file not found: {path}") from None
-        except tomllib.TOMLDecodeError as e:
-            raise UsageError(f"{path} is not valid TOML: {e}") from None
+        data = parse_toml(text, path)
         return cls.from_dict(data.get("train", data))
 
     def to_dict(self):
@@ -138,35 +175,124 @@ class TrainConfig:
     def replace(self, **changes):
         return dataclasses.replace(self, **changes)
 
+    def resolved(self, n_rows, n_features, task=None):
+        """This config with every ``"auto"`` setting chosen for ``n_rows`` training rows of
+        ``n_features`` features and ``task`` (see ``auto_settings``); other settings are kept."""
+        chosen = auto_settings(n_rows, n_features, self, task)
+        return self.replace(**{k: v for k, v in chosen.items() if getattr(self, k) == AUTO})
+
     # ------------------------------------------------------------------ building
     def make_optimizer(self):
+        from .nn import optimizers
+
         kwargs = {"lr": self.lr}
         if self.momentum and self.optimizer.lower() in ("sgd", "rmsprop"):
             kwargs["momentum"] = self.momentum
         return optimizers.get(self.optimizer, **kwargs)
 
-    def make_callbacks(self, has_validation):
-        if self.patience and has_validation:
-            return [EarlyStopping("val_loss", patience=self.patience, restore_best_weights=True)]
-        return []
+    def make_callbacks(self, has_validation, optimizer=None):
+        """Early stopping on the validation loss (restoring the best epoch's weights) and,
+        with ``schedule = "plateau"``, halving the learning rate when it stalls."""
+        from .nn import EarlyStopping, ReduceLROnPlateau
+
+        if not (self.patience and has_validation):
+            return []
+        callbacks = [EarlyStopping("val_loss", patience=self.patience, restore_best_weights=True)]
+        if self.schedule == "plateau" and optimizer is not None:
+            callbacks.append(ReduceLROnPlateau(optimizer, "val_loss", factor=PLATEAU_FACTOR,
+                                               patience=max(1, self.patience // 2 - 1)))
+        return callbacks
+
+
+def default_settings():
+    """``{setting: default}`` of ``TrainConfig``, read from its fields (no engine import)."""
+    return {f.name: f.default_factory() if f.default_factory is not dataclasses.MISSING
+            else f.default for f in fields(TrainConfig)}
 
 
 def build_model(config, n_features, n_outputs, output_activation=None):
     """The ``Sequential`` a config describes: Dense layers of ``config.hidden`` sizes with the
     hidden activation (and dropout), then ``n_outputs`` units with ``output_activation``."""
+    from .nn import Sequential
+
     return Sequential.from_sizes(
         [n_features, *config.hidden, n_outputs], config.activation, output_activation,
         dropout=config.dropout, seed=config.seed, dtype=config.dtype,
     )
 
 
-class Fitted(NamedTuple):
-    """What ``fit_config`` returns: the trained model, its ``History``, and ``best_epoch``, the
-    epoch (0-based) whose weights early stopping restored, or None when it did not run."""
+# The rules of the "auto" settings; the measurements behind each are in docs/design.md,
+# "Defaults for small tables" (benchmarks/tabular.py runs them).
+BATCH_ROWS = 200        # batch size min(200, n), as scikit-learn's MLP
+HIDDEN_LAYERS = 1
+PATIENCE_STEPS = 400    # early stopping waits this many optimizer steps (at least 10 epochs)
+MIN_PATIENCE = 10
+MIN_STEPS = 4000        # epochs enough for this many steps (at least 200 epochs) ...
+MIN_EPOCHS = 200
+MAX_EPOCHS = 5000       # ... and at most this many epochs
+L2_PRIOR = 1.0          # l2 = L2_PRIOR / rows: the penalty weighs like this many rows' loss
+SMALL_ROWS = 1000       # below this many training rows, an ensemble of ENSEMBLE networks
+ENSEMBLE = 5            # ... averaged with a linear model (LINEAR_SHARE of the average)
+LINEAR_SHARE = 0.5
+LINEAR_LR = 0.01        # the linear model trains to convergence (no early stopping): faster
+PLATEAU_FACTOR = 0.5    # the plateau schedule halves the learning rate
 
-    model: Sequential
+
+def auto_settings(n_rows, n_features, config=None, task=None):
+    """The values the ``"auto"`` settings take for ``n_rows`` training rows of ``n_features``
+    features (and ``task``, "regression" or "classification"): ``{"hidden", "batch_size",
+    "epochs", "patience", "l2", "ensemble", "linear_share"}``.
+
+    * batch size min(200, n) (scikit-learn's MLP rule);
+    * patience in optimizer steps, not epochs: ``PATIENCE_STEPS`` steps, at least 10 epochs;
+    * epochs: enough for ``MIN_STEPS`` steps, between 200 and 5000 (early stopping ends most
+      runs long before);
+    * hidden: one layer, 2 units per feature, between 16 and 128 (fewer units for few rows);
+    * ensemble: below ``SMALL_ROWS`` rows, ``ENSEMBLE`` networks from different seeds whose
+      outputs are averaged (one network on a tiny table depends too much on its seed), and
+    * linear_share: ... and for a regression, averaged half and half with a linear model
+      (ReLU hidden layers only): it measured better on small regression tables, not on
+      classification ones;
+    * l2: ``L2_PRIOR / n``, a penalty worth one row's loss (scikit-learn's LogisticRegression
+      default, C = 1, in the engine's per-row scale).
+    """
+    n_rows, n_features = max(1, int(n_rows)), max(1, int(n_features))
+    batch = config.batch_size if config is not None and config.batch_size != AUTO \
+        else min(BATCH_ROWS, n_rows)
+    steps = -(-n_rows // (batch or n_rows))  # optimizer steps per epoch (ceil)
+    width = int(min(128, max(16, 2 * n_features, n_rows // 50)))
+    hidden = [width] if HIDDEN_LAYERS == 1 else [width, max(8, width // 2)]
+    return {
+        "hidden": hidden,
+        "batch_size": min(BATCH_ROWS, n_rows),
+        "epochs": int(min(MAX_EPOCHS, max(MIN_EPOCHS, -(-MIN_STEPS // steps)))),
+        "patience": int(max(MIN_PATIENCE, -(-PATIENCE_STEPS // steps))),
+        "ensemble": ENSEMBLE if n_rows < SMALL_ROWS else 1,
+        "l2": L2_PRIOR / n_rows,
+        "linear_share": LINEAR_SHARE if n_rows < SMALL_ROWS and task == "regression"
+        and _relu_like(config) else 0.0,
+    }
+
+
+def _relu_like(config):
+    # A linear model joins the average as a ReLU network (nn.linear_as_relu): exact for ReLU,
+    # and for leaky ReLU with one hidden layer.
+    if config is None:
+        return True
+    depth = 1 if config.hidden == AUTO else len(config.hidden)
+    return config.activation == "relu" or (config.activation == "leaky_relu" and depth == 1)
+
+
+class Fitted(NamedTuple):
+    """What ``fit_config`` returns: the trained model, its ``History``, ``best_epoch`` (the
+    epoch, 0-based, whose weights early stopping restored, or None when it did not run) and
+    the ``config`` it trained with, every ``"auto"`` setting resolved. For an ensemble, the
+    history is the first network's and ``best_epoch`` the networks' mean."""
+
+    model: object  # a glassnet.nn.Sequential
     history: object
     best_epoch: int | None
+    config: TrainConfig
 
     @property
     def epochs(self):
@@ -178,19 +304,46 @@ def fit_config(config, X, y, task, n_classes=None, validation=None, callbacks=()
     """Build the network ``config`` describes for ``task`` and train it on (X, y).
 
     The output follows the task (``glassnet.nn.head_for``); y holds class indices or the
-    (standardized) regression values. With ``validation`` = (X_val, y_val) and
-    ``config.patience``, early stopping watches the validation loss and restores the best
-    epoch's weights. ``glassnet train``, ``glassnet search`` and their Python API all train
-    through here.
+    (standardized) regression values. ``"auto"`` settings are resolved for X's shape. With
+    ``validation`` = (X_val, y_val) and ``config.patience``, early stopping watches the
+    validation loss and restores the best epoch's weights (and the plateau schedule halves
+    the learning rate when it stalls). With ``ensemble`` = k > 1, k networks from seeds
+    seed, seed + 1, ... are trained alike and merged into one network that averages their
+    outputs (``glassnet.nn.average_networks``); with ``linear_share`` = s > 0 a linear model
+    (no hidden layer, trained to convergence) takes share s of that average
+    (``glassnet.nn.linear_as_relu``). ``glassnet train``, ``glassnet search`` and their
+    Python API all train through here.
     """
+    from .nn import average_networks, head_for, linear_as_relu
+
+    config = config.resolved(X.shape[0], X.shape[1], task)
     head = head_for(task, n_classes)
-    model = build_model(config, X.shape[1], head.units, head.activation)
     has_val = validation is not None and len(validation[1]) > 0
-    stopper = config.make_callbacks(has_val)
-    history = model.fit(
-        X, y, loss=head.make_loss(), optimizer=config.make_optimizer(), epochs=config.epochs,
-        batch_size=config.batch_size, validation_data=validation if has_val else None,
-        callbacks=stopper + list(callbacks), verbose=verbose, l1=config.l1, l2=config.l2,
-    )
-    best = stopper[0].best_epoch if stopper else None
-    return Fitted(model, history, best)
+
+    def train(cfg, seed, extra=()):
+        model = build_model(cfg.replace(seed=seed), X.shape[1], head.units, head.activation)
+        optimizer = cfg.make_optimizer()
+        stopper = cfg.make_callbacks(has_val, optimizer)
+        history = model.fit(
+            X, y, loss=head.make_loss(), optimizer=optimizer, epochs=cfg.epochs,
+            batch_size=cfg.batch_size, validation_data=validation if stopper else None,
+            callbacks=stopper + list(extra), verbose=verbose, l1=cfg.l1, l2=cfg.l2,
+        )
+        return model, history, stopper[0].best_epoch if stopper else None
+
+    runs = [train(config, None if config.seed is None else config.seed + k, callbacks)
+            for k in range(config.ensemble)]
+    networks = [r[0] for r in runs]
+    weights = [1.0] * len(networks)
+    share = config.linear_share if config.hidden else 0.0
+    if share:
+        # A linear model, trained to convergence (its loss is convex: no early stopping), then
+        # written as a ReLU network so that it averages with the others exactly.
+        linear = train(config.replace(hidden=[], patience=0, schedule="none", lr=LINEAR_LR),
+                       config.seed)[0]
+        networks.append(linear_as_relu(linear, networks[0]))
+        weights = [(1 - share) / len(runs)] * len(runs) + [share]
+    model = networks[0] if len(networks) == 1 else average_networks(networks, weights)
+    bests = [r[2] for r in runs if r[2] is not None]
+    best = round(sum(bests) / len(bests)) if bests else None
+    return Fitted(model, runs[0][1], best, config)

@@ -10,12 +10,13 @@ from pathlib import Path
 from ..errors import UsageError
 
 __all__ = ["CONFIG_FLAGS", "add_read_options", "batch_size_arg", "count_or_auto",
-           "hidden_sizes", "read_options", "role_arg", "size_arg", "take_data_back"]
+           "hidden_sizes", "number_or_auto", "read_options", "role_arg", "size_arg",
+           "take_data_back"]
 
 # Flags that map one-to-one onto TrainConfig fields (dest -> field).
 CONFIG_FLAGS = ("task", "hidden", "activation", "optimizer", "lr", "momentum", "epochs",
                  "batch_size", "l1", "l2", "dropout", "patience", "validation_split", "schedule",
-                 "ensemble", "seed", "dtype", "standardize_target")
+                 "ensemble", "linear_share", "seed", "dtype", "standardize_target")
 # Options that take several values: a data file written after them lands in their list.
 LISTS = ("hidden", "na_values", "drop")
 
@@ -37,6 +38,15 @@ def count_or_auto(text, least=1):
     if value < least:
         raise argparse.ArgumentTypeError(f"must be >= {least}, got {value}")
     return value
+
+
+def number_or_auto(text):
+    if text.lower() == "auto":
+        return "auto"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {text!r}") from None
 
 
 def size_arg(text):

@@ -18,6 +18,7 @@ from .options import (
     batch_size_arg,
     count_or_auto,
     hidden_sizes,
+    number_or_auto,
     read_options,
     role_arg,
     size_arg,
@@ -64,7 +65,8 @@ def register(subparsers):
     g.add_argument("--batch-size", type=batch_size_arg,
                    help=shown("batch_size", "rows per step, 'full' or auto: min(200, rows)"))
     g.add_argument("--l1", type=float, help=shown("l1", "L1 penalty on weights"))
-    g.add_argument("--l2", type=float, help=shown("l2", "L2 penalty on weights"))
+    g.add_argument("--l2", type=number_or_auto,
+                   help=shown("l2", "L2 penalty on weights (auto: 1 / training rows)"))
     g.add_argument("--dropout", type=float,
                    help=shown("dropout", "dropout rate after each hidden layer"))
     g.add_argument("--patience", type=lambda t: count_or_auto(t, 0),
@@ -79,6 +81,9 @@ def register(subparsers):
     g.add_argument("--ensemble", type=count_or_auto,
                    help=shown("ensemble", "networks averaged into one (auto: 5 below 1,000 "
                                           "training rows, else 1)"))
+    g.add_argument("--linear-share", type=number_or_auto,
+                   help=shown("linear_share", "share of a linear model in that average (auto: "
+                                              "0.5 for a regression below 1,000 rows, else 0)"))
     g.add_argument("--seed", type=int, help=shown("seed", "seeds the split and the network"))
     g.add_argument("--dtype", choices=["float32", "float64"], help=shown("dtype", ""))
     g.add_argument("--no-standardize-target", dest="standardize_target", action="store_const",
