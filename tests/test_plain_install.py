@@ -69,9 +69,9 @@ def test_python_3_10_reads_toml_with_tomli(tmp_path):
     pytest.importorskip("tomli")
     (tmp_path / "run.toml").write_text("[train]\nhidden = [8]\nlr = 0.01\n")
     code = ("import sys; sys.modules['tomllib'] = None\n"
-            "from glassnet import config\n"
+            "from glassnet import config, settings\n"
             f"c = config.TrainConfig.from_toml({str(tmp_path / 'run.toml')!r})\n"
-            "print(config.tomllib.__name__, c.hidden, c.lr)\n"
+            "print(settings.tomllib.__name__, c.hidden, c.lr)\n"
             "try:\n"
             "    config.parse_toml('a = ', 'bad.toml')\n"
             "except config.UsageError as e:\n"

@@ -22,29 +22,23 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import UsageError
+from .defaults import AUTO, LINEAR_LR, PLATEAU_FACTOR, auto_settings
+from .errors import UsageError, shown
+from .settings import (
+    MAX_TRAINING_BYTES,
+    check_network_size,
+    check_types,
+    parse_toml,
+    read_settings_file,
+)
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the same parser as the tomli package
-    import tomli as tomllib
-
-__all__ = ["AUTO", "Fitted", "TrainConfig", "auto_settings", "build_model", "default_settings",
-           "fit_config", "parse_toml"]
+__all__ = ["AUTO", "MAX_TRAINING_BYTES", "Fitted", "TrainConfig", "build_model",
+           "check_network_size", "check_types", "default_settings", "fit_config", "parse_toml",
+           "read_settings_file"]
 
 TASKS = ("auto", "regression", "classification")
 
 
-def parse_toml(text, source):
-    """The TOML document ``text`` (read from ``source``) as a dict; invalid TOML is a
-    ``UsageError`` naming the file and the place."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise UsageError(f"{source} is not valid TOML: {e}") from None
-
-
-AUTO = "auto"
 SCHEDULES = ("plateau", "none")
 
 
@@ -86,6 +80,7 @@ class TrainConfig:
         from .nn import optimizers
         from .nn.activations import HIDDEN_ACTIVATIONS
 
+        check_types(self)
         if isinstance(self.hidden, int):
             self.hidden = [self.hidden]
         if self.hidden != AUTO:
@@ -121,6 +116,8 @@ class TrainConfig:
                 continue
             if getattr(self, name) < 0:
                 raise UsageError(f"{name} must be >= 0, got {getattr(self, name)!r}")
+        if not self.momentum < 1:
+            raise UsageError(f"momentum must be in [0, 1), got {self.momentum!r}")
         if not 0 <= self.dropout < 1:
             raise UsageError(f"dropout must be in [0, 1), got {self.dropout!r}")
         if not 0 <= self.validation_split < 1:
@@ -137,6 +134,9 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, data):
         """From a plain dict; unknown keys are an error naming them (typos must not pass)."""
+        if not isinstance(data, dict):
+            raise UsageError(f"training settings must be a table of name = value, got "
+                             f"{shown(data)}")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
@@ -148,7 +148,7 @@ class TrainConfig:
         """Read the ``[train]`` table (or the top level) of a TOML file."""
         path = Path(path)
         try:
-            text = path.read_text()
+            text = read_settings_file(path)
         except FileNotFoundError:
             raise FileNotFoundError(f"config file not found: {path}") from None
         data = parse_toml(text, path)
@@ -221,68 +221,6 @@ def build_model(config, n_features, n_outputs, output_activation=None):
     )
 
 
-# The rules of the "auto" settings; the measurements behind each are in docs/design.md,
-# "Defaults for small tables" (benchmarks/tabular.py runs them).
-BATCH_ROWS = 200        # batch size min(200, n), as scikit-learn's MLP
-HIDDEN_LAYERS = 1
-PATIENCE_STEPS = 400    # early stopping waits this many optimizer steps (at least 10 epochs)
-MIN_PATIENCE = 10
-MIN_STEPS = 4000        # epochs enough for this many steps (at least 200 epochs) ...
-MIN_EPOCHS = 200
-MAX_EPOCHS = 5000       # ... and at most this many epochs
-L2_PRIOR = 1.0          # l2 = L2_PRIOR / rows: the penalty weighs like this many rows' loss
-SMALL_ROWS = 1000       # below this many training rows, an ensemble of ENSEMBLE networks
-ENSEMBLE = 5            # ... averaged with a linear model (LINEAR_SHARE of the average)
-LINEAR_SHARE = 0.5
-LINEAR_LR = 0.01        # the linear model trains to convergence (no early stopping): faster
-PLATEAU_FACTOR = 0.5    # the plateau schedule halves the learning rate
-
-
-def auto_settings(n_rows, n_features, config=None, task=None):
-    """The values the ``"auto"`` settings take for ``n_rows`` training rows of ``n_features``
-    features (and ``task``, "regression" or "classification"): ``{"hidden", "batch_size",
-    "epochs", "patience", "l2", "ensemble", "linear_share"}``.
-
-    * batch size min(200, n) (scikit-learn's MLP rule);
-    * patience in optimizer steps, not epochs: ``PATIENCE_STEPS`` steps, at least 10 epochs;
-    * epochs: enough for ``MIN_STEPS`` steps, between 200 and 5000 (early stopping ends most
-      runs long before);
-    * hidden: one layer, 2 units per feature, between 16 and 128 (fewer units for few rows);
-    * ensemble: below ``SMALL_ROWS`` rows, ``ENSEMBLE`` networks from different seeds whose
-      outputs are averaged (one network on a tiny table depends too much on its seed), and
-    * linear_share: ... and for a regression, averaged half and half with a linear model
-      (ReLU hidden layers only): it measured better on small regression tables, not on
-      classification ones;
-    * l2: ``L2_PRIOR / n``, a penalty worth one row's loss (scikit-learn's LogisticRegression
-      default, C = 1, in the engine's per-row scale).
-    """
-    n_rows, n_features = max(1, int(n_rows)), max(1, int(n_features))
-    batch = config.batch_size if config is not None and config.batch_size != AUTO \
-        else min(BATCH_ROWS, n_rows)
-    steps = -(-n_rows // (batch or n_rows))  # optimizer steps per epoch (ceil)
-    width = int(min(128, max(16, 2 * n_features, n_rows // 50)))
-    hidden = [width] if HIDDEN_LAYERS == 1 else [width, max(8, width // 2)]
-    return {
-        "hidden": hidden,
-        "batch_size": min(BATCH_ROWS, n_rows),
-        "epochs": int(min(MAX_EPOCHS, max(MIN_EPOCHS, -(-MIN_STEPS // steps)))),
-        "patience": int(max(MIN_PATIENCE, -(-PATIENCE_STEPS // steps))),
-        "ensemble": ENSEMBLE if n_rows < SMALL_ROWS else 1,
-        "l2": L2_PRIOR / n_rows,
-        "linear_share": LINEAR_SHARE if n_rows < SMALL_ROWS and task == "regression"
-        and _relu_like(config) else 0.0,
-    }
-
-
-def _relu_like(config):
-    # A linear model joins the average as a ReLU network (nn.linear_as_relu): exact for ReLU,
-    # and for leaky ReLU with one hidden layer.
-    if config is None:
-        return True
-    depth = 1 if config.hidden == AUTO else len(config.hidden)
-    return config.activation == "relu" or (config.activation == "leaky_relu" and depth == 1)
-
-
 class Fitted(NamedTuple):
     """What ``fit_config`` returns: the trained model, its ``History``, ``best_epoch`` (the
     epoch, 0-based, whose weights early stopping restored, or None when it did not run) and
@@ -300,7 +238,8 @@ class Fitted(NamedTuple):
         return len(self.history.epoch) if self.best_epoch is None else self.best_epoch + 1
 
 
-def fit_config(config, X, y, task, n_classes=None, validation=None, callbacks=(), verbose=0):
+def fit_config(config, X, y, task, n_classes=None, validation=None, callbacks=(), verbose=0,
+               each=()):
     """Build the network ``config`` describes for ``task`` and train it on (X, y).
 
     The output follows the task (``glassnet.nn.head_for``); y holds class indices or the
@@ -311,28 +250,42 @@ def fit_config(config, X, y, task, n_classes=None, validation=None, callbacks=()
     seed, seed + 1, ... are trained alike and merged into one network that averages their
     outputs (``glassnet.nn.average_networks``); with ``linear_share`` = s > 0 a linear model
     (no hidden layer, trained to convergence) takes share s of that average
-    (``glassnet.nn.linear_as_relu``). ``glassnet train``, ``glassnet search`` and their
-    Python API all train through here.
+    (``glassnet.nn.linear_as_relu``). ``callbacks`` watch the first network (whose history
+    ``Fitted`` reports: a tracker logs each epoch once), ``each`` every network of an ensemble
+    (a progress bar). ``glassnet train``, ``glassnet search`` and their Python API all train
+    through here. A network too large for ``MAX_TRAINING_BYTES`` is
+    refused before it is built; a run whose loss exploded is a ``DivergenceError``
+    (``glassnet.sanity``).
     """
+    import numpy as np
+
     from .nn import average_networks, head_for, linear_as_relu
+    from .sanity import check_diverged, weight_size
 
     config = config.resolved(X.shape[0], X.shape[1], task)
     head = head_for(task, n_classes)
     has_val = validation is not None and len(validation[1]) > 0
+    check_network_size(config, X.shape[1], head.units, len(X))
 
-    def train(cfg, seed, extra=()):
+    def train(cfg, seed, extra=(), watch=True):
         model = build_model(cfg.replace(seed=seed), X.shape[1], head.units, head.activation)
         optimizer = cfg.make_optimizer()
         stopper = cfg.make_callbacks(has_val, optimizer)
+        initial = model.evaluate(X, y, loss=head.make_loss())["loss"]  # the data loss alone
+        size = weight_size(model)
         history = model.fit(
             X, y, loss=head.make_loss(), optimizer=optimizer, epochs=cfg.epochs,
-            batch_size=cfg.batch_size, validation_data=validation if stopper else None,
+            batch_size=cfg.batch_size, validation_data=validation if has_val and watch else None,
             callbacks=stopper + list(extra), verbose=verbose, l1=cfg.l1, l2=cfg.l2,
         )
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged net may overflow here
+            final = model.evaluate(X, y, loss=head.make_loss())["loss"]
+        growth = weight_size(model) / max(size, 1e-12)
+        check_diverged(initial, final, growth, task, y, cfg, n_classes)
         return model, history, stopper[0].best_epoch if stopper else None
 
-    runs = [train(config, None if config.seed is None else config.seed + k, callbacks)
-            for k in range(config.ensemble)]
+    runs = [train(config, None if config.seed is None else config.seed + k,
+                  [*each, *(callbacks if k == 0 else ())]) for k in range(config.ensemble)]
     networks = [r[0] for r in runs]
     weights = [1.0] * len(networks)
     share = config.linear_share if config.hidden else 0.0
@@ -340,7 +293,7 @@ def fit_config(config, X, y, task, n_classes=None, validation=None, callbacks=()
         # A linear model, trained to convergence (its loss is convex: no early stopping), then
         # written as a ReLU network so that it averages with the others exactly.
         linear = train(config.replace(hidden=[], patience=0, schedule="none", lr=LINEAR_LR),
-                       config.seed)[0]
+                       config.seed, watch=False)[0]
         networks.append(linear_as_relu(linear, networks[0]))
         weights = [(1 - share) / len(runs)] * len(runs) + [share]
     model = networks[0] if len(networks) == 1 else average_networks(networks, weights)

@@ -16,10 +16,8 @@ back from the standardized scale the network trained on before any error is comp
 
 from __future__ import annotations
 
-import json
 import time
 import warnings
-from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
@@ -37,10 +35,13 @@ from .data.checks import check_unique_names
 from .data.columns import OutOfRangeWarning
 from .data.preprocessing import MAX_CATEGORIES
 from .errors import DataError, UsageError
+from .run_folder import RunFolder
+from .run_outputs import RUN_FILES, write_outputs
+from .sanity import BaselineWarning, no_better_than_baseline
 from .scoring import baseline_metrics, evaluate_frame, predict_frame
 
-__all__ = ["NoBetterThanBaselineWarning", "TrainResult", "evaluate_frame", "fit_frame",
-           "predict_frame", "split_frame", "train_csv", "train_frame"]
+__all__ = ["RUN_FILES", "TrainResult", "evaluate_frame", "fit_frame", "kept_read_options",
+           "predict_frame", "split_frame", "train_csv", "train_frame", "write_outputs"]
 
 
 class TrainResult(NamedTuple):
@@ -150,12 +151,19 @@ def fit_frame(df, target, config=None, *, roles=None, drop=None,
     n_val = round(config.validation_split * len(labelled))
     labels = labelled[target].astype(str).to_numpy() if task == "classification" else None
     train, val, _ = split_indices(len(labelled), n_val, 0, seed=config.seed, stratify=labels)
-    return _fit_parts(labelled.iloc[train], labelled.iloc[val], target, task, config, roles,
-                      drop, max_categories, progress, on_prepared)
+    train, val = labelled.iloc[train], labelled.iloc[val]
+    model, prep, fitted = _fit_parts(train, val, target, task, config, roles, drop,
+                                     max_categories, progress, on_prepared)
+    if len(val):
+        scores, arrays = _scores(model, prep, {"train": train, "val": val})
+        warning = _baseline_warning(task, scores, arrays, prep)
+        if warning:
+            warnings.warn(warning, BaselineWarning, stacklevel=2)
+    return model, prep, fitted
 
 
 def _fit_parts(train, val, target, task, config, roles, drop, max_categories, progress,
-               on_prepared, others=None):
+               on_prepared, others=None, extra_callbacks=()):
     prep = TabularPreprocessor(target=target, task=task, roles=roles, drop=drop,
                                standardize_target=config.standardize_target, dtype=config.dtype,
                                max_categories=max_categories)
@@ -167,77 +175,31 @@ def _fit_parts(train, val, target, task, config, roles, drop, max_categories, pr
         warnings.simplefilter("ignore", UnseenCategoryWarning)
         warnings.simplefilter("ignore", OutOfRangeWarning)
         validation = prep.transform(val) if len(val) else None
+        for part in (others or {}).values():
+            prep.transform(part)  # a bad value in the test rows stops the run now, not after
     n_classes = len(prep.classes_) if task == "classification" else None
     config = config.resolved(len(train), prep.n_features_, task)
     if on_prepared is not None:
         on_prepared(prep, config)
-    callbacks, bar = [], None
+    bar = None
     if progress:
         from .progress import RichProgress
 
         bar = RichProgress(config.epochs, networks=config.ensemble)
-        callbacks.append(bar)
     try:
-        fitted = fit_config(config, X_train, y_train, task, n_classes, validation, callbacks)
+        fitted = fit_config(config, X_train, y_train, task, n_classes, validation,
+                            list(extra_callbacks), each=[bar] if bar is not None else [])
+        if bar is not None:
+            bar.print_final()  # not for a run that diverged: its error stands alone
     finally:
         if bar is not None and getattr(bar, "progress", None) is not None:
             bar.progress.stop()
-    if validation is not None:
-        _warn_if_no_better_than_baseline(fitted.model, prep, train, val)
     return fitted.model, prep, fitted
 
 
-def _warn_if_no_better_than_baseline(model, prep, train, val):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UnseenCategoryWarning)
-        warnings.simplefilter("ignore", OutOfRangeWarning)
-        scores, _, _ = evaluate_frame(model, prep, val)
-    base = baseline_metrics(prep, train, val)
-    key = "accuracy" if prep.task_ == "classification" else "rmse"
-    worse = scores[key] <= base[key] if key == "accuracy" else scores[key] >= base[key]
-    if worse:
-        warnings.warn(f"the network is no better than the baseline on the validation rows "
-                      f"({key} {scores[key]:.4g}; {base['rule']}: {base[key]:.4g}): the "
-                      "features may not predict the target, or training failed",
-                      NoBetterThanBaselineWarning, stacklevel=3)
-
-
-class NoBetterThanBaselineWarning(UserWarning):
-    """A trained network scores no better on validation rows than a guess without inputs."""
-
-
-def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None, test_size=0.2,
-                split="random", test_days=None, time_column=None, progress=False, plots=True,
-                source=None, read_options=None, max_categories=MAX_CATEGORIES,
-                on_prepared=None):
-    """Split ``df``, fit the preprocessor on the training rows, train, score and (with
-    ``out_dir``) write ``model.npz``, ``metrics.json`` and the plots; returns ``TrainResult``.
-
-    ``config``: a ``TrainConfig`` (defaults if None); its ``"auto"`` settings are resolved
-    from the training rows (``TrainConfig.resolved``) and the metrics record the result.
-    ``progress``: show a rich progress bar. ``on_prepared(prep, config)`` is called once the
-    preprocessor is fitted and before training (the command line prints the columns there).
-    ``read_options``: the ``read_csv`` arguments the data was read with (``sep``,
-    ``na_values``, ``decimal``), saved in the model file so predictions read new files the
-    same way. ``test_size``: fraction or row count; see ``split_frame`` for
-    ``split``/``test_days``. Rows without a target value are left out and counted
-    (``metrics["rows"]["without_target"]``).
-    """
-    df, config = _checked(df, config)
-    task = resolve_task(df, target, config.task)
-    without_target = int(df[target].isna().sum())
-    train, val, test = split_frame(df, target, task, config, test_size, split, test_days,
-                                   time_column)
-    if len(test) == 0:
-        raise DataError("the test part is empty; raise test_size")
-    start = time.perf_counter()
-    model, prep, fitted = _fit_parts(train, val, target, task, config, roles, drop,
-                                     max_categories, progress, on_prepared, {"test": test})
-    seconds = time.perf_counter() - start
-    prep.report_["rows_without_target"] = without_target
-
-    parts = {"train": train, "val": val, "test": test}
-    scores, arrays, unseen, far = {}, {}, {}, {}
+def _scores(model, prep, parts):
+    """``(scores, arrays)``: ``evaluate_frame``'s metrics and ``(y_true, y_pred)`` per part."""
+    scores, arrays = {}, {}
     for name, part in parts.items():
         if len(part):
             with warnings.catch_warnings():
@@ -246,10 +208,80 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
                 scores[name], y_true, y_pred = evaluate_frame(model, prep, part)
             del scores[name]["rows_without_target"]  # none: the parts hold labelled rows only
             arrays[name] = (y_true, y_pred)
-            if prep.transform_report_["unseen"]:
-                unseen[name] = prep.transform_report_["unseen"]
-            if prep.transform_report_.get("out_of_range"):
-                far[name] = prep.transform_report_["out_of_range"]
+    return scores, arrays
+
+
+def _baseline_warning(task, scores, arrays, prep):
+    # On the validation rows (the training rows when there are none): the test rows stay unseen.
+    ref = "val" if "val" in scores else "train"
+    warning = no_better_than_baseline(task, scores[ref], arrays[ref][0], arrays["train"][0],
+                                      getattr(prep, "classes_", None))
+    return warning and f"{'validation' if ref == 'val' else 'training'} rows: {warning}"
+
+
+def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None, test_size=0.2,
+                split="random", test_days=None, time_column=None, progress=False, plots=True,
+                source=None, read_options=None, max_categories=MAX_CATEGORIES,
+                on_prepared=None, callbacks=()):
+    """Split ``df``, fit the preprocessor on the training rows, train, score and (with
+    ``out_dir``) write ``model.npz``, ``metrics.json``, ``run.toml`` and the plots; returns
+    ``TrainResult``.
+
+    ``out_dir``: a folder (or an open ``RunFolder``), written as one unit: it is checked and
+    locked before any work and holds the previous run's files until this run's are all written.
+    ``config``: a ``TrainConfig`` (defaults if None); its ``"auto"`` settings are resolved
+    from the training rows (``TrainConfig.resolved``) and the metrics record the result.
+    ``progress``: show a rich progress bar. ``on_prepared(prep, config)`` is called once the
+    preprocessor is fitted and before training (the command line prints the columns there).
+    ``read_options``: the ``read_csv`` arguments the data was read with; those of
+    ``glassnet.data.reading.READ_OPTIONS`` (``sep``, ``na_values``, ``decimal``, ``encoding``)
+    are saved in the model file so predictions read new files the same way.
+    ``test_size``: fraction or row count; see ``split_frame`` for ``split``/``test_days``.
+    ``callbacks``: more ``fit`` callbacks, such as the trackers of ``glassnet.tracking``.
+    Rows without a target value are left out and counted (``metrics["rows"]["without_target"]``).
+    A run whose loss exploded raises ``DivergenceError`` and writes nothing; a model no better
+    than a constant on the validation rows warns (``BaselineWarning``).
+    """
+    df, config = _checked(df, config)
+    read_options = kept_read_options(read_options)
+    # The output folder is checked and locked before any work (a second run on it fails now).
+    run = out_dir if isinstance(out_dir, RunFolder) or out_dir is None else \
+        RunFolder(out_dir, RUN_FILES).open()
+    try:
+        return _train(df, target, config, run, roles, drop, test_size, split, test_days,
+                      time_column, progress, plots, source, read_options, max_categories,
+                      on_prepared, callbacks)
+    finally:
+        if run is not None and not run.committed:
+            run.abort()
+
+
+def _train(df, target, config, run, roles, drop, test_size, split, test_days, time_column,
+           progress, plots, source, read_options, max_categories, on_prepared, callbacks):
+    task = resolve_task(df, target, config.task)
+    without_target = int(df[target].isna().sum())
+    train, val, test = split_frame(df, target, task, config, test_size, split, test_days,
+                                   time_column)
+    if len(test) == 0:
+        raise DataError("the test part is empty; raise test_size")
+    start = time.perf_counter()
+    model, prep, fitted = _fit_parts(train, val, target, task, config, roles, drop,
+                                     max_categories, progress, on_prepared, {"test": test},
+                                     callbacks)
+    seconds = time.perf_counter() - start
+    prep.report_["rows_without_target"] = without_target
+
+    parts = {"train": train, "val": val, "test": test}
+    unseen, far = {}, {}
+    scores, arrays = {}, {}
+    for name, part in parts.items():
+        part_scores, part_arrays = _scores(model, prep, {name: part})
+        scores.update(part_scores)
+        arrays.update(part_arrays)
+        if len(part) and prep.transform_report_["unseen"]:
+            unseen[name] = prep.transform_report_["unseen"]
+        if len(part) and prep.transform_report_.get("out_of_range"):
+            far[name] = prep.transform_report_["out_of_range"]
     history = fitted.history
     result = {
         "task": task,
@@ -272,44 +304,24 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
     }
     if task == "classification":
         result["classes"] = prep.classes_
+    warning = _baseline_warning(task, scores, arrays, prep)
+    if warning:
+        result["warnings"] = [warning]
+        warnings.warn(warning, BaselineWarning, stacklevel=3)
     files = {}
-    if out_dir is not None:
-        files = write_outputs(out_dir, model, prep, fitted.config, result, history, arrays,
-                              plots)
+    if run is not None:
+        files = write_outputs(run, model, prep, fitted.config.replace(task=task), result,
+                              history, arrays, plots)
     return TrainResult(model, prep, result, history, files)
 
 
-def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=True):
-    """Write the model file, ``metrics.json`` and the plots into ``out_dir``; returns paths."""
-    from . import plots as plotting
-    from .io import atomic_write_text, save_model
+def kept_read_options(options):
+    """The reading options a model keeps (``glassnet.data.reading.READ_OPTIONS``, checked):
+    ``predict`` reads new files with them; any other ``read_csv`` argument is not saved."""
+    from .data.reading import READ_OPTIONS, check_read_options
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    files = {"model": save_model(model, out / "model.npz", preprocessor=prep, config=config,
-                                 extra={"metrics": {"test": result.get("test")},
-                                        "source": result.get("source"),
-                                        "read_options": result.get("read_options", {})})}
-    text = json.dumps(result, indent=2, allow_nan=False) + "\n"
-    files["metrics"] = atomic_write_text(out / "metrics.json", text)
-    if not plots:
-        return files
-    best = None if result["best_epoch"] is None else result["best_epoch"] - 1
-    ylabel = (("MSE of the standardized target" if prep.standardize_target else "MSE")
-              if prep.task_ == "regression"
-              else "cross-entropy")
-    files["learning_curve"] = plotting.learning_curve(
-        history, out / "learning_curve.png", f"Learning curve: {prep.target}", best, ylabel)
-    y_true, y_pred = arrays["test"]
-    if prep.task_ == "classification":
-        files["confusion_matrix"] = plotting.confusion_matrix_plot(
-            result["test"]["confusion_matrix"], prep.classes_, out / "confusion_matrix.png")
-    else:
-        files["predicted_vs_actual"] = plotting.predicted_vs_actual(
-            y_true, y_pred, out / "predicted_vs_actual.png", label=prep.target)
-        files["residuals"] = plotting.residuals_plot(
-            y_true, y_pred, out / "residuals.png", label=prep.target)
-    return files
+    options = {k: v for k, v in (options or {}).items() if k in READ_OPTIONS}
+    return check_read_options(options, "read_options")
 
 
 def train_csv(path, target, config=None, out_dir=None, read_options=None, **kwargs):

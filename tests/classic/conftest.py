@@ -27,9 +27,6 @@ def check_png():
         assert path.is_file(), f"{path} was not written"
         assert path.suffix == ".png"
         assert path.read_bytes()[:8] == PNG_SIGNATURE
-        import matplotlib
-
-        matplotlib.use("Agg")
         import matplotlib.image
 
         img = matplotlib.image.imread(path)

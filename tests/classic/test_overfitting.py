@@ -24,6 +24,17 @@ def test_unregularized_network_overfits(lesson_run):
     assert int(np.argmin(run["val_loss"])) < run["epochs_run"] - 20
 
 
+def test_too_simple_model_underfits(lesson_run):
+    runs = lesson_run[0]["runs"]
+    simple, big = runs["too simple"]["final"], runs["none"]["final"]
+    assert runs["too simple"]["model"].n_params == 3  # logistic regression: a line
+    # high training loss: it cannot even fit the training points ...
+    assert simple["train_loss"] > 5 * big["train_loss"]
+    assert simple["train_accuracy"] < big["train_accuracy"]
+    # ... and its validation loss never turns: it is still falling at the end
+    assert int(np.argmin(runs["too simple"]["val_loss"])) == runs["too simple"]["epochs_run"] - 1
+
+
 def test_each_cure_lowers_validation_loss(lesson_run):
     runs = lesson_run[0]["runs"]
     none = runs["none"]["final"]["val_loss"]

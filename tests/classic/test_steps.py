@@ -7,6 +7,19 @@ import pytest
 from glassnet.classic import steps as S
 
 
+def test_single_neuron_step_golden():
+    # the quiz: x = [0.1, 0.3], y = 0.2, w = [-0.8, 0.5], learning rate 0.5
+    r = S.gradient_step(**S.SINGLE_NEURON_EXAMPLE)
+    assert r["output"] == pytest.approx(0.5174928577, abs=1e-10)
+    assert r["error"] == pytest.approx(-0.3174928577, abs=1e-10)
+    np.testing.assert_allclose(r["del_w"], [-0.0039638, -0.0118914], rtol=0, atol=1e-7)
+    # the same numbers from the formulas: h = x @ w, output = sigmoid(h), del_w = lr e y(1-y) x
+    x, w = np.array([0.1, 0.3]), np.array([-0.8, 0.5])
+    out = 1 / (1 + np.exp(-(x @ w)))
+    np.testing.assert_allclose(r["del_w"], 0.5 * (0.2 - out) * out * (1 - out) * x,
+                               rtol=1e-13)
+
+
 def test_gradient_step_golden():
     r = S.gradient_step(**S.GRADIENT_EXAMPLE)
     assert r["output"] == pytest.approx(0.6899744811, abs=1e-7)
@@ -45,7 +58,8 @@ def test_forward_pass_example_leaves_global_state():
 LESSONS = {
     "gradient-step": (S.lesson_gradient_step,
                       ["0.6899744811", "-0.1899744811",
-                       "[-0.02031869 -0.04063738 -0.06095608 -0.08127477]"]),
+                       "[-0.02031869 -0.04063738 -0.06095608 -0.08127477]",
+                       "0.51749285766", "-0.31749285766", "[-0.0039638  -0.01189141]"]),
     "backprop-step": (S.lesson_backprop_step,
                       ["[0.00804047 0.00555918]", "1.77005547e-04", "[0.55971365 0.38698582]"]),
     "forward-pass": (S.lesson_forward_pass,

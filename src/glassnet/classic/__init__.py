@@ -1,5 +1,7 @@
-"""The classic lessons as tested API: perceptron, logic gates, logistic regression, softmax and
-cross-entropy, one step of gradient descent and of backprop, and the lessons that run them.
+"""The curriculum as tested API, a module per topic: perceptrons and gates, error functions
+and probabilities, gradient and backprop steps, the 11-line network, the deep-learning course's
+notation (computation graph, vectors, deep networks), the training techniques, the tutorials'
+errata, the 9 steps and the earthquake challenge.
 
 Run a lesson with ``glassnet lesson NAME`` (``glassnet lesson --list`` lists them) or
 ``glassnet.classic.run_lesson(NAME)``. Every name below is loaded from its module on first use
@@ -11,7 +13,7 @@ import importlib
 # module -> the names it gives this package
 _MODULES = {
     "gates": ("learn_gate", "train_xor_network", "truth_table", "xor_from_gates"),
-    "lessons": ("LESSONS", "run_lesson"),
+    "lessons": ("LESSONS", "lesson_function", "run_lesson"),
     "logistic": ("lab_initial_weights", "log_loss", "train_logistic"),
     "perceptron": ("boundary_line", "perceptron_step", "predict", "step", "train_perceptron"),
     "probability": ("cross_entropy", "likelihood", "log_likelihood", "multiclass_cross_entropy",

@@ -1,4 +1,9 @@
-"""Plumbing for the lessons' output: headless pyplot, PNG saving, network drawings, tables."""
+"""Plumbing for the lessons' output: figures, PNG files, network drawings, tables, printing.
+
+Figures are built on ``matplotlib.figure.Figure`` directly, never through pyplot: glassnet
+neither switches the matplotlib backend nor leaves figures in pyplot's global list, so it is
+safe in a notebook (a returned ``Figure`` shows inline there) and on a headless server alike.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +11,42 @@ from pathlib import Path
 
 from ..paths import DEFAULT_OUT
 
-__all__ = ["DEFAULT_OUT", "draw_network", "print_table", "pyplot", "save_figure"]
+__all__ = ["DEFAULT_OUT", "blank_figure", "draw_network", "new_figure", "print_table",
+           "save_figure", "speaker"]
 
 
-def pyplot():
-    """matplotlib.pyplot on the Agg backend: lessons run on servers and in tests, never a GUI."""
-    import matplotlib
+def new_figure(nrows=1, ncols=1, figsize=(6.4, 4.8), **subplots_kw):
+    """A new ``Figure`` of ``figsize`` inches and its axes (as ``Figure.subplots`` returns them).
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    >>> fig, (ax0, ax1) = new_figure(1, 2, figsize=(8, 3))
+    >>> type(fig).__name__, len(fig.axes)
+    ('Figure', 2)
+    """
+    from matplotlib.figure import Figure
 
-    return plt
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(nrows, ncols, **subplots_kw)
+
+
+def blank_figure(figsize=(6.4, 4.8)):
+    """A new ``Figure`` without axes (add them with ``add_subplot`` or ``add_gridspec``)."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize)
 
 
 def save_figure(fig, out, name):
-    """Write ``fig`` to ``out/name`` as PNG (creating ``out``), close it, return the path."""
-    plt = pyplot()
+    """Write ``fig`` to ``out/name`` as PNG (creating ``out``); returns the path."""
     folder = Path(DEFAULT_OUT if out is None else out)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     fig.savefig(path, dpi=100, bbox_inches="tight")
-    plt.close(fig)
     return path
+
+
+def speaker(verbose):
+    """``print`` when ``verbose``, else a function that prints nothing."""
+    return print if verbose else (lambda *args, **kwargs: None)
 
 
 def draw_network(ax, sizes, weights, values=None, labels=None, title=None):

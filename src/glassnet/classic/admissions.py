@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..nn import SGD, Callback, Dense, MSELoss, Sequential, Sigmoid, initializers
-from ._figures import DEFAULT_OUT, pyplot, save_figure
+from ._figures import DEFAULT_OUT, new_figure, save_figure
 
 __all__ = ["accuracy", "lesson", "majority_baseline", "prepare", "repeated_splits", "run",
            "train_logistic", "train_network"]
@@ -88,10 +88,10 @@ class _CoursePrinter(Callback):
         self.last = loss
 
 
-def _fit(model, X, y, epochs, learn_rate, verbose):
+def _fit(model, X, y, epochs, learn_rate, verbose, callbacks=()):
     printer = _CoursePrinter(X, y, epochs, verbose)
     model.fit(X, y, loss=MSELoss(), optimizer=SGD(lr=learn_rate / 2), epochs=epochs,
-              shuffle=False, verbose=0, callbacks=[printer])
+              shuffle=False, verbose=0, callbacks=[printer, *callbacks])
     model.course_losses_ = printer.losses
     return model
 
@@ -114,11 +114,12 @@ def train_logistic(X, y, epochs=1000, learn_rate=0.5, seed=None, replay_course=F
 
 
 def train_network(X, y, n_hidden=2, epochs=900, learn_rate=0.005, seed=None,
-                  replay_course=False, verbose=False):
+                  replay_course=False, verbose=False, callbacks=()):
     """The backprop lesson's network: sigmoid hidden layer (no biases), sigmoid output.
 
     Both weight matrices ~ N(0, 1/n_features), from ``seed`` or, with ``replay_course``, the
-    course's ``np.random.seed(21)`` draws (W_ih first, then W_ho).
+    course's ``np.random.seed(21)`` draws (W_ih first, then W_ho). ``callbacks`` are passed
+    on to ``fit``.
     """
     k = X.shape[1]
     init = initializers.Normal(k ** -0.5)
@@ -130,7 +131,7 @@ def train_network(X, y, n_hidden=2, epochs=900, learn_rate=0.005, seed=None,
         w_ih = rs.normal(scale=k ** -0.5, size=(k, n_hidden))
         w_ho = rs.normal(scale=k ** -0.5, size=n_hidden)
         model.set_weights([{"W": w_ih}, {}, {"W": w_ho.reshape(-1, 1)}, {}])
-    return _fit(model, X, y, epochs, learn_rate, verbose)
+    return _fit(model, X, y, epochs, learn_rate, verbose, callbacks)
 
 
 def accuracy(model, X, y):
@@ -200,7 +201,7 @@ def run(quick=False, verbose=True, out=None):
             "reference": f"course ~0.725 (majority {course['majority']:.3f} on this split)"}
 
 
-def lesson(out=DEFAULT_OUT, quick=False, verbose=True):
+def lesson(quick=False, verbose=True, out=DEFAULT_OUT):
     """``glassnet lesson admissions``: the course's two models, the baseline and the spread."""
     say = print if verbose else (lambda *a, **k: None)
     course = _course_split(verbose)
@@ -215,8 +216,7 @@ def lesson(out=DEFAULT_OUT, quick=False, verbose=True):
     say("One split's 40 test rows move the accuracy in steps of 0.025: read 0.725 against "
         "the spread and the baseline, not alone.")
 
-    plt = pyplot()
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, (ax0, ax1) = new_figure(1, 2, figsize=(11, 4.2))
     for key, label in (("logistic_losses", "logistic regression (lr 0.5)"),
                        ("network_losses", "2 hidden units (lr 0.005)")):
         epochs, losses = zip(*course[key])

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..datasets import make_xor
 from ..nn import Adam, Dense, Sequential, Sigmoid, Step, Tanh
-from ._figures import DEFAULT_OUT, pyplot, save_figure
+from ._figures import DEFAULT_OUT, new_figure, save_figure
 from .perceptron import boundary_line, predict, train_perceptron
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "format_table",
     "gate_model",
     "learn_gate",
+    "SEED",
     "lesson",
     "solve_xor",
     "train_xor_network",
@@ -223,8 +224,13 @@ def _line(ax, weights, bias, **kw):
         ax.axvline(-bias / weights[0], **kw)
 
 
-def lesson(out=DEFAULT_OUT, quick=False, verbose=True, seed=0):
+#: The seed of the lesson's data and starting weights.
+SEED = 0
+
+
+def lesson(quick=False, verbose=True, out=DEFAULT_OUT):
     """``glassnet lesson gates``: AND, OR, NOT by hand and learned; XOR with one and two layers."""
+    seed = SEED
     say = print if verbose else (lambda *a, **k: None)
     results = {"tables": {}, "learned_wrong": {}}
     for name in ("AND", "OR", "NOT"):
@@ -268,8 +274,7 @@ def lesson(out=DEFAULT_OUT, quick=False, verbose=True, seed=0):
     say(f"seed {tries[-1][0]}:")
     say(format_table(table))
 
-    plt = pyplot()
-    fig, axes = plt.subplots(2, 3, figsize=(11, 7.5))
+    fig, axes = new_figure(2, 3, figsize=(11, 7.5))
     for ax, name in zip(axes[0], ("AND", "OR", "NOT")):
         weights, bias = GATES[name]
         _grid(ax, gate_model(weights, bias))

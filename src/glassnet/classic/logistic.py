@@ -25,7 +25,7 @@ import numpy as np
 
 from ..nn import SGD, BinaryCrossEntropy, Callback, Dense, Sequential, Sigmoid
 from ..nn import functional as F
-from ._figures import DEFAULT_OUT, pyplot, save_figure
+from ._figures import DEFAULT_OUT, new_figure, save_figure
 from .perceptron import boundary_line, plot_lines
 
 __all__ = [
@@ -160,7 +160,7 @@ def print_lab(result, epochs):
         last = loss
 
 
-def lesson(out=DEFAULT_OUT, quick=False, verbose=True):
+def lesson(quick=False, verbose=True, out=DEFAULT_OUT):
     """``glassnet lesson logistic``: the gradient-descent lab, replayed number for number."""
     from ..datasets.lessons import load_gradient_descent_lab
 
@@ -174,8 +174,7 @@ def lesson(out=DEFAULT_OUT, quick=False, verbose=True):
         print_lab(result, epochs)
         print(f"\nfinal weights {result.weights}, bias {result.bias:.8f}")
 
-    plt = pyplot()
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4.5))
+    fig, (ax0, ax1) = new_figure(1, 2, figsize=(11, 4.5))
     plot_lines(ax0, X, y, result.lines(every=10),
                title="Boundary every 10 epochs (final: black)")
     ax0.legend(loc="lower right", fontsize=8)

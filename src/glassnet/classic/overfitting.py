@@ -1,8 +1,11 @@
-"""Overfitting and three cures: an L2 penalty, dropout and early stopping.
+"""Underfitting next to overfitting, and three cures for the latter: L2, dropout, early stopping.
 
-A network with far more weights than training points can fit the noise in them: the training
-loss keeps falling while the loss on unseen (validation) points turns and rises. Three ways to
-keep it honest, all on the same data, network and optimizer:
+A model too simple for the data *underfits*: logistic regression draws one straight line
+through the two moons, and its training and validation losses stay high together (high bias).
+A network with far more weights than training points *overfits*: it can fit the noise, its
+training loss keeps falling while the loss on unseen (validation) points turns and rises (high
+variance). Three ways to keep the big network honest, all on the same data, network and
+optimizer:
 
 * **L2 penalty**: minimise loss + lam/2 sum W^2 (gradient: + lam W). Large weights, which make
   sharp, noise-following boundaries, cost more.
@@ -24,15 +27,17 @@ import numpy as np
 
 from ..datasets import make_moons
 from ..nn import Adam, BinaryCrossEntropy, Callback, EarlyStopping, Sequential
-from ._figures import DEFAULT_OUT, print_table, pyplot, save_figure
+from ._figures import DEFAULT_OUT, new_figure, print_table, save_figure
 
-__all__ = ["HIDDEN", "VARIANTS", "lesson", "make_data", "train_variant"]
+__all__ = ["SEED", "HIDDEN", "VARIANTS", "lesson", "make_data", "plot", "run_variants",
+           "train_variant"]
 
 #: Hidden layer sizes: 4,417 parameters for 60 training points, plenty to memorise them.
 HIDDEN = (64, 64)
 
-#: The four runs: name -> (dropout p, L2 lambda, early stopping).
+#: The runs: name -> (dropout p, L2 lambda, early stopping); "too simple" has no hidden layer.
 VARIANTS = {
+    "too simple": (0.0, 0.0, False),
     "none": (0.0, 0.0, False),
     "L2": (0.0, 3e-3, False),
     "dropout": (0.5, 0.0, False),
@@ -63,14 +68,17 @@ class _Curves(Callback):
 
 
 def train_variant(name, data, epochs=300, hidden=HIDDEN, lr=0.003, seed=0, patience=40):
-    """Train the 2-64-64-1 ReLU network one way (see ``VARIANTS``); returns the curves dict.
+    """Train the 2-64-64-1 ReLU network one way (see ``VARIANTS``; "too simple" is logistic
+    regression, 2-1); returns the curves dict.
 
     The dict holds per-epoch ``train_loss``, ``val_loss``, ``train_accuracy``,
-    ``val_accuracy``, plus ``epochs_run`` and ``best_epoch`` (early stopping only).
+    ``val_accuracy``, plus ``epochs_run``, ``best_epoch`` (early stopping only) and the
+    trained ``model``.
     """
     if name not in VARIANTS:
         raise ValueError(f"unknown variant {name!r}; choose one of {list(VARIANTS)}")
     p, l2, early = VARIANTS[name]
+    hidden = () if name == "too simple" else hidden
     X, y, Xv, yv = data
     model = Sequential.from_sizes([X.shape[1], *hidden, 1], "relu", "sigmoid", dropout=p,
                                   seed=seed)
@@ -93,12 +101,20 @@ def train_variant(name, data, epochs=300, hidden=HIDDEN, lr=0.003, seed=0, patie
         final[f"{s}_loss"] = BinaryCrossEntropy()(prob, b)
         final[f"{s}_accuracy"] = float(np.mean((prob[:, 0] >= 0.5) == b))
     out["final"] = final
+    out["model"] = model
     return out
 
 
-def lesson(out=DEFAULT_OUT, quick=False, verbose=True, seed=0):
-    """``glassnet lesson overfitting``: train vs validation loss with no cure, L2, dropout,
-    early stopping."""
+#: The seed of the lesson's data and starting weights.
+SEED = 0
+
+_DETAIL = {"too simple": "too simple (logistic regression)", "none": "no regularization",
+           "L2": "L2, lambda = {l2:g}", "dropout": "dropout p = {p:g}",
+           "early stopping": "early stopping, patience 40"}
+
+
+def run_variants(quick=False, seed=SEED):
+    """Every variant on the same data: {"data", "runs", "rows"} (rows: the printed table)."""
     data = make_data(seed=seed)
     epochs = 150 if quick else 300
     runs = {name: train_variant(name, data, epochs=epochs, seed=seed) for name in VARIANTS}
@@ -108,18 +124,31 @@ def lesson(out=DEFAULT_OUT, quick=False, verbose=True, seed=0):
         rows.append([name, r["epochs_run"], f"{f['train_loss']:.3f}", f"{f['val_loss']:.3f}",
                      f"{min(r['val_loss']):.3f}", f"{f['train_accuracy']:.3f}",
                      f"{f['val_accuracy']:.3f}"])
-    sizes = [data[0].shape[1], *HIDDEN, 1]
-    n_weights = sum(a * b + b for a, b in itertools.pairwise(sizes))
-    if verbose:
-        print(f"Two noisy moons: {len(data[0])} training points, {len(data[2])} validation "
-              f"points; {'-'.join(map(str, sizes))} ReLU network ({n_weights:,} parameters), "
-              "Adam lr 0.003, full batch")
-        print_table("Overfitting and its cures (losses: binary cross-entropy)",
-                    ["variant", "epochs", "train loss", "val loss", "best val loss",
-                     "train acc", "val acc"], rows)
+    return {"data": data, "runs": runs, "rows": rows}
 
-    plt = pyplot()
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharey=True)
+
+def _boundaries(ax, result):
+    X, y, Xv, yv = result["data"]
+    xx, yy = np.meshgrid(np.linspace(-1.8, 2.8, 200), np.linspace(-1.3, 1.8, 160))
+    grid = np.c_[xx.ravel(), yy.ravel()]
+    for name, color in (("too simple", "tab:purple"), ("none", "tab:red")):
+        z = result["runs"][name]["model"].predict(grid)[:, 0].reshape(xx.shape)
+        ax.contour(xx, yy, z, levels=[0.5], colors=color, linewidths=2)
+        ax.plot([], [], color=color, label=_DETAIL[name])
+    ax.scatter(*Xv[yv == 0].T, s=6, color="tab:red", alpha=0.25)
+    ax.scatter(*Xv[yv == 1].T, s=6, color="tab:blue", alpha=0.25)
+    ax.scatter(*X[y == 0].T, s=25, color="tab:red", edgecolor="k", label="training, label 0")
+    ax.scatter(*X[y == 1].T, s=25, color="tab:blue", edgecolor="k", label="training, label 1")
+    ax.set_title("Boundaries: a line underfits, 4,417 weights bend to the noise", fontsize=10)
+    ax.legend(fontsize=7, loc="lower left")
+
+
+def plot(result):
+    """Train against validation loss for every variant, and the boundaries of the too simple
+    and the unregularized network."""
+    runs = result["runs"]
+    fig, axes = new_figure(2, 3, figsize=(16, 8.5))
+    top = max(1.0, min(2.0, max(runs["none"]["val_loss"]) * 1.05))
     for ax, (name, r) in zip(axes.ravel(), runs.items()):
         ep = np.arange(1, r["epochs_run"] + 1)
         ax.plot(ep, r["train_loss"], label="train")
@@ -127,17 +156,33 @@ def lesson(out=DEFAULT_OUT, quick=False, verbose=True, seed=0):
         best = int(np.argmin(r["val_loss"]))
         ax.axvline(best + 1, color="gray", ls=":", lw=1, label=f"best val epoch {best + 1}")
         p, l2, _ = VARIANTS[name]
-        detail = {"none": "no regularization", "L2": f"L2, lambda = {l2:g}",
-                  "dropout": f"dropout p = {p:g}",
-                  "early stopping": "early stopping, patience 40"}[name]
-        ax.set_title(f"{detail}: val loss {r['final']['val_loss']:.3f}", fontsize=10)
+        ax.set_title(f"{_DETAIL[name].format(p=p, l2=l2)}: val loss "
+                     f"{r['final']['val_loss']:.3f}", fontsize=10)
         ax.set_xlabel("epoch")
         ax.set_ylabel("cross-entropy")
+        ax.set_ylim(0, top)
         ax.legend(fontsize=8)
-    axes[0, 0].set_ylim(0, max(1.0, min(2.0, max(runs["none"]["val_loss"]) * 1.05)))
-    fig.suptitle("Training vs validation loss")
+    _boundaries(axes[1, 2], result)
+    fig.suptitle("Underfitting next to overfitting: training vs validation loss")
     fig.tight_layout()
-    path = save_figure(fig, out, "overfitting.png")
+    return fig
+
+
+def lesson(quick=False, verbose=True, out=DEFAULT_OUT):
+    """``glassnet lesson overfitting``: underfitting next to overfitting, and train vs
+    validation loss with L2, dropout and early stopping."""
+    result = run_variants(quick)
+    data = result["data"]
+    sizes = [data[0].shape[1], *HIDDEN, 1]
+    n_weights = sum(a * b + b for a, b in itertools.pairwise(sizes))
     if verbose:
-        print(f"figure: {path}")
-    return {"runs": runs, "rows": rows, "figure": path}
+        print(f"Two noisy moons: {len(data[0])} training points, {len(data[2])} validation "
+              f"points; {'-'.join(map(str, sizes))} ReLU network ({n_weights:,} parameters) "
+              "and, too simple, logistic regression (3); Adam lr 0.003, full batch")
+        print_table("Underfitting, overfitting and its cures (losses: binary cross-entropy)",
+                    ["variant", "epochs", "train loss", "val loss", "best val loss",
+                     "train acc", "val acc"], result["rows"])
+    result["figure"] = save_figure(plot(result), out, "overfitting.png")
+    if verbose:
+        print(f"figure: {result['figure']}")
+    return result

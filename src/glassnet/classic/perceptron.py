@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..nn import functional as F
-from ._figures import DEFAULT_OUT, pyplot, save_figure
+from ._figures import DEFAULT_OUT, new_figure, save_figure
 
 __all__ = [
     "PerceptronResult",
     "as_model",
     "boundary_line",
+    "SEED",
     "lesson",
     "make_separable",
     "perceptron_step",
@@ -193,8 +194,13 @@ def plot_lines(ax, X, y, lines, title=None):
         ax.set_title(title)
 
 
-def lesson(out=DEFAULT_OUT, quick=False, verbose=True, seed=42):
+#: The seed of the lesson's data and starting weights.
+SEED = 42
+
+
+def lesson(quick=False, verbose=True, out=DEFAULT_OUT):
     """``glassnet lesson perceptron``: the perceptron trick separating 100 points, line by line."""
+    seed = SEED
     X, y = make_separable(100, seed=seed)
     epochs = 25  # the lab's; cheap enough that quick changes nothing
     result = train_perceptron(X, y, learn_rate=0.01, epochs=epochs, seed=seed)
@@ -205,8 +211,7 @@ def lesson(out=DEFAULT_OUT, quick=False, verbose=True, seed=42):
                 print(f"  epoch {k + 1:>3}: line x2 = {m:+.4f} x1 {c:+.4f}   "
                       f"misclassified {errors}/{len(X)}")
         print(f"final W = {np.round(result.W, 6)}, b = {result.b:.6f}")
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6, 5))
+    fig, ax = new_figure(figsize=(6, 5))
     plot_lines(ax, X, y, result.lines,
                title=f"Perceptron trick: boundary after each of {epochs} epochs")
     ax.legend(loc="lower right", fontsize=8)

@@ -11,6 +11,11 @@
 
 The engine's ``BinaryCrossEntropy`` and ``CrossEntropy`` losses compute the same quantities
 (averaged rather than summed unless ``reduction="sum"``), in a numerically stable form.
+
+The course's two models of four points (``TWO_MODELS``) have cross-entropies 4.7795 and 1.1960;
+the course shows 4.78 and 1.19 because it adds the terms as its slide writes them, rounded
+(``COURSE_TERMS``): -ln(0.9) = 0.1054 appears as 0.1, so its second sum is 1.19 where the exact
+value rounds to 1.20.
 """
 
 from __future__ import annotations
@@ -18,9 +23,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..nn import functional as F
+from ._figures import DEFAULT_OUT, new_figure, save_figure, speaker
 
 __all__ = [
     "ANIMALS",
+    "COURSE_TERMS",
+    "SOFTMAX_EXAMPLE",
+    "TWO_MODELS",
+    "lesson",
+    "plot",
+    "probability_numbers",
+    "report",
     "cross_entropy",
     "likelihood",
     "log_likelihood",
@@ -31,6 +44,17 @@ __all__ = [
 
 #: The lesson's three classes, in order.
 ANIMALS = ("duck", "beaver", "walrus")
+
+#: The softmax example's scores.
+SOFTMAX_EXAMPLE = [1.0, 2.0, 3.0, 4.0, 1.0, 2.0, 3.0]
+
+#: Four points (labels), and each model's probability of label 1 for each point.
+TWO_MODELS = {"labels": [1, 1, 0, 0],
+              "bad model": [0.6, 0.2, 0.9, 0.3],
+              "good model": [0.7, 0.9, 0.2, 0.4]}
+
+#: The terms -ln(p) of each model's true-label probabilities as the course's slide writes them.
+COURSE_TERMS = {"bad model": [0.51, 1.61, 2.3, 0.36], "good model": [0.36, 0.1, 0.22, 0.51]}
 
 
 def softmax(scores):
@@ -111,12 +135,12 @@ def cross_entropy(Y, P):
 
     Y: labels in {0, 1}; P: each point's predicted probability of label 1. For a point of label
     0 the probability of its true label is 1 - p. The lesson's two models of four points (two
-    of label 1, two of label 0) give 4.78 and 1.20: the better model has the lower value.
+    of label 1, two of label 0) give 4.7795 and 1.1960: the better model has the lower value.
 
-    >>> round(cross_entropy([1, 1, 0, 0], [0.6, 0.2, 0.9, 0.3]), 2)
-    4.78
-    >>> round(cross_entropy([1, 1, 0, 0], [0.7, 0.9, 0.2, 0.4]), 2)
-    1.2
+    >>> round(cross_entropy([1, 1, 0, 0], [0.6, 0.2, 0.9, 0.3]), 4)
+    4.7795
+    >>> round(cross_entropy([1, 1, 0, 0], [0.7, 0.9, 0.2, 0.4]), 4)
+    1.196
 
     It is -log_likelihood of the true labels' probabilities, and the engine's loss summed:
 
@@ -177,3 +201,88 @@ def _probabilities(p, upper_open=False):
     if not np.all(ok):
         raise ValueError(f"probabilities must lie in (0, 1{')' if upper_open else ']'}")
     return p
+
+
+def probability_numbers():
+    """Every number of the probability lesson, computed; a dict (see ``report``)."""
+    labels = np.asarray(TWO_MODELS["labels"])
+    models = {}
+    for name in ("bad model", "good model"):
+        p = np.asarray(TWO_MODELS[name], dtype=np.float64)
+        p_true = np.where(labels == 1, p, 1 - p)
+        models[name] = {
+            "p_label_1": p, "p_true": p_true, "likelihood": likelihood(p_true),
+            "terms": -np.log(p_true), "cross_entropy": cross_entropy(labels, p),
+            "course_terms": COURSE_TERMS[name],
+            "course_cross_entropy": round(float(np.sum(COURSE_TERMS[name])), 2),
+        }
+    doors = [[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.1, 0.5, 0.4]]
+    return {
+        "softmax_scores": list(SOFTMAX_EXAMPLE), "softmax": softmax(SOFTMAX_EXAMPLE),
+        "animals": dict(zip(ANIMALS, softmax([2.0, 1.0, 0.0]))),
+        "one_hot": one_hot(list(ANIMALS)),
+        "models": models,
+        "doors": {"P": np.array(doors),
+                  "cross_entropy": multiclass_cross_entropy(one_hot(list(ANIMALS)), doors)},
+    }
+
+
+def report(numbers):
+    """The lesson's printout of ``probability_numbers()``."""
+    lines = [f"softmax({numbers['softmax_scores']}) =",
+             f"  {np.round(numbers['softmax'], 8)}",
+             "scores duck 2, beaver 1, walrus 0 -> "
+             + ", ".join(f"{k} {v:.3f}" for k, v in numbers["animals"].items()),
+             f"one-hot of {list(ANIMALS)}:", str(numbers["one_hot"]), ""]
+    for name, m in numbers["models"].items():
+        terms = " + ".join(f"{t:.4f}" for t in m["terms"])
+        course = " + ".join(f"{t:g}" for t in m["course_terms"])
+        lines += [f"{name}: probabilities of the true labels {np.round(m['p_true'], 4).tolist()}",
+                  f"  likelihood (product) {m['likelihood']:.4f}",
+                  f"  cross-entropy -sum ln(p) = {terms} = {m['cross_entropy']:.4f}",
+                  f"  the course: {course} = {m['course_cross_entropy']:.2f}"]
+    lines += ["The course adds the terms rounded as its slide writes them; -ln(0.9) = 0.1054 "
+              "written as 0.1 makes its second sum 1.19, while the exact 1.1960 rounds to 1.20. "
+              "Maximising the likelihood is minimising the cross-entropy: the good model wins "
+              "on both.",
+              f"three doors (duck, beaver, walrus): multi-class cross-entropy "
+              f"{numbers['doors']['cross_entropy']:.4f} = -ln(0.7 * 0.4 * 0.4)"]
+    return "\n".join(lines)
+
+
+def plot(numbers):
+    """Softmax of the example scores, and each model's -ln(p) per point stacked to its total."""
+    fig, (ax0, ax1) = new_figure(1, 2, figsize=(11, 4.2))
+    z, p = numbers["softmax_scores"], numbers["softmax"]
+    ax0.bar(range(len(z)), p, color="tab:blue")
+    ax0.set_xticks(range(len(z)), [f"z={v:g}" for v in z])
+    for i, v in enumerate(p):
+        ax0.text(i, v, f"{v:.3f}", ha="center", va="bottom", fontsize=8)
+    ax0.set_ylabel("probability")
+    ax0.set_title("softmax: exp(z_i) / sum_j exp(z_j)")
+    names = list(numbers["models"])
+    for k, name in enumerate(names):
+        m, bottom = numbers["models"][name], 0.0
+        for i, t in enumerate(m["terms"]):
+            ax1.bar(k, t, bottom=bottom, color=f"C{i}", edgecolor="white",
+                    label=f"point {i + 1}" if k == 0 else None)
+            bottom += t
+        ax1.text(k, bottom, f"exact {m['cross_entropy']:.4f}\ncourse "
+                 f"{m['course_cross_entropy']:.2f}", ha="center", va="bottom", fontsize=9)
+    ax1.set_xticks(range(len(names)), names)
+    ax1.set_ylim(0, 1.25 * max(m["cross_entropy"] for m in numbers["models"].values()))
+    ax1.set_ylabel("-ln(probability of the true label)")
+    ax1.set_title("Cross-entropy: the sum of -ln(p) over the points")
+    ax1.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def lesson(quick=False, verbose=True, out=DEFAULT_OUT):
+    """``glassnet lesson probability``: softmax, one-hot, maximum likelihood, cross-entropy."""
+    numbers = probability_numbers()
+    say = speaker(verbose)
+    say(report(numbers))
+    numbers["figure"] = save_figure(plot(numbers), out, "probability.png")
+    say(f"figure: {numbers['figure']}")
+    return numbers

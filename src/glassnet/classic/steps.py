@@ -14,9 +14,13 @@ Backpropagation sends the error term back through each weight to the layer below
     delta_W_ho = lr * output_error_term * hidden,   delta_W_ih = lr * outer(x, hidden_error_term)
 
 Here these numbers come from the engine, not from the formulas: a ``Sequential`` of
-``Dense(bias=False)`` and ``Sigmoid`` layers, ``SSELoss`` (whose gradient is y_hat - y), the
-model's ``backward`` and one ``SGD`` step. The change in each weight is read off as
-W_after - W_before.
+``Dense(bias=False)`` and ``Sigmoid`` layers takes one ``Sequential.train_step`` with
+``SSELoss`` (whose gradient is y_hat - y) and ``SGD(lr)``: forward, loss, backward, update. The
+change in each weight is read off as W_after - W_before.
+
+The course works two single-unit examples (both are kept): the quiz's x = [0.1, 0.3],
+y = 0.2, w = [-0.8, 0.5] (``SINGLE_NEURON_EXAMPLE``), and the exercise's four inputs
+(``GRADIENT_EXAMPLE``).
 """
 
 from __future__ import annotations
@@ -24,23 +28,29 @@ from __future__ import annotations
 import numpy as np
 
 from ..nn import SGD, Dense, Sequential, Sigmoid, SSELoss
-from ._figures import DEFAULT_OUT, draw_network, pyplot, save_figure
+from ._figures import DEFAULT_OUT, draw_network, new_figure, save_figure, speaker
 
 __all__ = [
     "BACKPROP_EXAMPLE",
     "GRADIENT_EXAMPLE",
+    "SINGLE_NEURON_EXAMPLE",
     "backprop_step",
     "forward_pass",
     "forward_pass_example",
+    "format_gradient_step",
     "gradient_step",
     "lesson_backprop_step",
     "lesson_forward_pass",
     "lesson_gradient_step",
+    "plot_gradient_steps",
     "sigmoid_network",
-    "train_step",
+    "sse_step",
 ]
 
-#: The gradient-descent lesson's example.
+#: The single-neuron quiz: one sigmoid unit, two inputs, no bias.
+SINGLE_NEURON_EXAMPLE = {"x": [0.1, 0.3], "y": 0.2, "w": [-0.8, 0.5], "learn_rate": 0.5}
+
+#: The gradient-descent exercise's example.
 GRADIENT_EXAMPLE = {"x": [1.0, 2.0, 3.0, 4.0], "y": 0.5, "w": [0.5, -0.5, 0.3, 0.1],
                     "learn_rate": 0.5}
 
@@ -78,34 +88,36 @@ def _activations(model, X):
     return outs
 
 
-def train_step(model, x, y, learn_rate):
+def sse_step(model, x, y, learn_rate):
     """One step of gradient descent on the SSE of a single example, the engine's way.
 
-    forward -> loss -> dE/d(output) -> ``model.backward`` (fills every layer's grads) ->
-    ``SGD.step``. Returns (activations of each sigmoid layer before the step, the change in
-    each Dense layer's W).
+    ``model.train_step(x, y, SSELoss(), SGD(lr))``: forward -> loss -> dE/d(output) ->
+    backward (fills every layer's grads) -> the SGD update. Returns (activations of each
+    sigmoid layer before the step, the change in each Dense layer's W).
     """
     X = np.asarray(x, dtype=np.float64).reshape(1, -1)
     Y = np.asarray(y, dtype=np.float64).reshape(1, -1)
     before = [layer.params["W"].copy() for layer in model.layers if isinstance(layer, Dense)]
-    loss = SSELoss()
-    acts = _activations(model, X)  # the forward pass; the layers keep their caches
-    loss.forward(acts[-1].reshape(1, -1), Y)
-    model.backward(loss.backward())
-    SGD(lr=learn_rate).step(model.parameters())
+    acts = _activations(model, X)  # what each layer passes up, read before the step
+    model.train_step(X, Y, SSELoss(), SGD(lr=learn_rate))
     after = [layer.params["W"] for layer in model.layers if isinstance(layer, Dense)]
     return acts, [a - b for a, b in zip(after, before)]
 
 
 def gradient_step(x, y, w, learn_rate):
-    """The gradient-descent lesson's step; returns output, error, error_term and del_w.
+    """One gradient-descent step of a sigmoid unit; returns output, error, error_term, del_w.
 
+    x (d,), w (d,), y a scalar. The quiz's example and the exercise's:
+
+    >>> r = gradient_step(**SINGLE_NEURON_EXAMPLE)
+    >>> round(r["output"], 10), round(r["error"], 10), r["del_w"].round(7).tolist()
+    (0.5174928577, -0.3174928577, [-0.0039638, -0.0118914])
     >>> r = gradient_step(**GRADIENT_EXAMPLE)
     >>> round(r["output"], 10), round(r["error"], 10)
     (0.6899744811, -0.1899744811)
     """
     model = sigmoid_network([w])
-    acts, (dw,) = train_step(model, x, y, learn_rate)
+    acts, (dw,) = sse_step(model, x, y, learn_rate)
     output = float(acts[-1][0])
     error = float(y) - output
     return {"output": output, "error": error, "error_term": error * output * (1 - output),
@@ -115,7 +127,7 @@ def gradient_step(x, y, w, learn_rate):
 def backprop_step(x, target, W_ih, W_ho, learn_rate):
     """The backpropagation lesson's step; returns hidden, output, delta_W_ho, delta_W_ih."""
     model = sigmoid_network([W_ih, W_ho])
-    (hidden, output), (d_ih, d_ho) = train_step(model, x, target, learn_rate)
+    (hidden, output), (d_ih, d_ho) = sse_step(model, x, target, learn_rate)
     return {"hidden": hidden, "output": float(output[0]), "delta_W_ho": d_ho[:, 0],
             "delta_W_ih": d_ih, "model": model}
 
@@ -141,38 +153,50 @@ def forward_pass(X, W_ih, W_ho):
     return {"hidden": hidden, "output": output, "model": model}
 
 
-def _say(verbose):
-    return print if verbose else (lambda *a, **k: None)
+def format_gradient_step(example, result):
+    """The course's printout of one gradient step: output, error and change in weights."""
+    return "\n".join([
+        f"x = {example['x']}, y = {example['y']}, w = {example['w']}, "
+        f"learn rate {example['learn_rate']}",
+        "Neural Network output:", str(result["output"]),
+        "Amount of Error:", str(result["error"]),
+        "Change in Weights:", str(result["del_w"]),
+    ])
 
 
-def lesson_gradient_step(out=DEFAULT_OUT, quick=False, verbose=True):
-    """``glassnet lesson gradient-step``: one step of gradient descent for one sigmoid unit."""
-    say, ex = _say(verbose), GRADIENT_EXAMPLE
-    r = gradient_step(**ex)
-    say(f"x = {ex['x']}, y = {ex['y']}, w = {ex['w']}, learn rate {ex['learn_rate']}")
-    say("Neural Network output:")
-    say(r["output"])
-    say("Amount of Error:")
-    say(r["error"])
-    say("Change in Weights:")
-    say(r["del_w"])
-    plt = pyplot()
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4))
-    draw_network(ax0, [4, 1], [np.reshape(ex["w"], (4, 1))],
-                 values=[ex["x"], [r["output"]]], labels=["x", "sigmoid(x @ w)"],
-                 title=f"Forward: output {r['output']:.6f}, error {r['error']:.6f}")
-    ax1.bar([f"w{i + 1}" for i in range(4)], r["del_w"], color="tab:red")
-    ax1.axhline(0, color="k", lw=0.8)
-    ax1.set_title("Change in weights: lr * error * y_hat (1 - y_hat) * x")
+def plot_gradient_steps(examples, results):
+    """One row per example: the unit's forward pass, and the change in each weight."""
+    fig, axes = new_figure(len(examples), 2, figsize=(10, 3.6 * len(examples)), squeeze=False)
+    for (ax0, ax1), ex, r in zip(axes, examples, results):
+        d = len(ex["x"])
+        draw_network(ax0, [d, 1], [np.reshape(ex["w"], (d, 1))],
+                     values=[ex["x"], [r["output"]]], labels=["x", "sigmoid(x @ w)"],
+                     title=f"Forward: output {r['output']:.6f}, error {r['error']:.6f}")
+        ax1.bar([f"w{i + 1}" for i in range(d)], r["del_w"], color="tab:red")
+        ax1.axhline(0, color="k", lw=0.8)
+        ax1.set_title("Change in weights: lr * error * y_hat (1 - y_hat) * x", fontsize=10)
     fig.tight_layout()
-    r["figure"] = save_figure(fig, out, "gradient-step.png")
+    return fig
+
+
+def lesson_gradient_step(quick=False, verbose=True, out=DEFAULT_OUT):
+    """``glassnet lesson gradient-step``: one step of gradient descent for one sigmoid unit,
+    on the quiz's two inputs and on the exercise's four."""
+    say = speaker(verbose)
+    examples = [SINGLE_NEURON_EXAMPLE, GRADIENT_EXAMPLE]
+    results = [gradient_step(**ex) for ex in examples]
+    for ex, r in zip(examples, results):
+        say(format_gradient_step(ex, r) + "\n")
+    r = dict(results[1])  # the exercise's numbers at the top level, as before
+    r["single_neuron"] = results[0]
+    r["figure"] = save_figure(plot_gradient_steps(examples, results), out, "gradient-step.png")
     say(f"figure: {r['figure']}")
     return r
 
 
-def lesson_backprop_step(out=DEFAULT_OUT, quick=False, verbose=True):
+def lesson_backprop_step(quick=False, verbose=True, out=DEFAULT_OUT):
     """``glassnet lesson backprop-step``: one backpropagation step through a 3-2-1 network."""
-    say, ex = _say(verbose), BACKPROP_EXAMPLE
+    say, ex = speaker(verbose), BACKPROP_EXAMPLE
     r = backprop_step(**ex)
     say(f"x = {ex['x']}, target = {ex['target']}, learn rate {ex['learn_rate']}")
     say(f"hidden layer output: {r['hidden']}")
@@ -181,8 +205,7 @@ def lesson_backprop_step(out=DEFAULT_OUT, quick=False, verbose=True):
     say(r["delta_W_ho"])
     say("Change in weights for input layer to hidden layer:")
     say(r["delta_W_ih"])
-    plt = pyplot()
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4.5))
+    fig, (ax0, ax1) = new_figure(1, 2, figsize=(11, 4.5))
     draw_network(ax0, [3, 2, 1], [ex["W_ih"], np.reshape(ex["W_ho"], (2, 1))],
                  values=[ex["x"], r["hidden"], [r["output"]]],
                  labels=["x", "hidden", "output"], title="Forward pass (weights)")
@@ -194,9 +217,9 @@ def lesson_backprop_step(out=DEFAULT_OUT, quick=False, verbose=True):
     return r
 
 
-def lesson_forward_pass(out=DEFAULT_OUT, quick=False, verbose=True):
+def lesson_forward_pass(quick=False, verbose=True, out=DEFAULT_OUT):
     """``glassnet lesson forward-pass``: a 4-3-2 sigmoid network's forward pass."""
-    say = _say(verbose)
+    say = speaker(verbose)
     X, W_ih, W_ho = forward_pass_example()
     r = forward_pass(X, W_ih, W_ho)
     say("Inputs (np.random.seed(42); randn(4)), weights N(0, 0.1):")
@@ -205,8 +228,7 @@ def lesson_forward_pass(out=DEFAULT_OUT, quick=False, verbose=True):
     say(r["hidden"])
     say("Output-layer Output:")
     say(r["output"])
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig, ax = new_figure(figsize=(7, 5))
     draw_network(ax, [4, 3, 2], [W_ih, W_ho], values=[X, r["hidden"], r["output"]],
                  labels=["input", "hidden (sigmoid)", "output (sigmoid)"],
                  title="Forward pass of a 4-3-2 network")

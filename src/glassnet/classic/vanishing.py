@@ -22,9 +22,9 @@ import numpy as np
 
 from ..datasets import make_moons
 from ..nn import SGD, BinaryCrossEntropy, Callback, Dense, Sequential
-from ._figures import DEFAULT_OUT, print_table, pyplot, save_figure
+from ._figures import DEFAULT_OUT, new_figure, print_table, save_figure
 
-__all__ = ["ACTIVATIONS", "gradient_norms", "lesson", "measure"]
+__all__ = ["SEED", "ACTIVATIONS", "gradient_norms", "lesson", "measure"]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
@@ -72,8 +72,13 @@ def measure(activation, X, y, depth=10, width=32, epochs=5, lr=0.1, batch_size=3
     return at_init, recorder.norms
 
 
-def lesson(out=DEFAULT_OUT, quick=False, verbose=True, seed=0):
+#: The seed of the lesson's data and starting weights.
+SEED = 0
+
+
+def lesson(quick=False, verbose=True, out=DEFAULT_OUT):
     """``glassnet lesson vanishing-gradients``: per-layer gradient norms of sigmoid, tanh, ReLU."""
+    seed = SEED
     X, y = make_moons(300 if quick else 1000, noise=0.2, seed=seed)
     epochs = 3 if quick else 5
     norms = {act: measure(act, X, y, epochs=epochs, seed=seed) for act in ACTIVATIONS}
@@ -93,8 +98,7 @@ def lesson(out=DEFAULT_OUT, quick=False, verbose=True, seed=0):
               "last one's at initialization: it vanishes, and the first layers barely learn. "
               "tanh and ReLU keep every layer's gradient within a small factor of the others.")
 
-    plt = pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+    fig, axes = new_figure(1, 2, figsize=(12, 4.5), sharey=True)
     layers = np.arange(1, depth + 1)
     for ax, k, title in ((axes[0], 0, "at initialization"),
                          (axes[1], 1, f"after {epochs} epochs")):

@@ -53,8 +53,10 @@ def size_arg(text):
     try:
         value = float(text)
     except ValueError:
+        value = float("nan")
+    if not (0 <= value < 1 or (value >= 1 and value.is_integer() and value < 2**53)):
         raise argparse.ArgumentTypeError(
-            f"expected a fraction or a row count, got {text!r}") from None
+            f"expected a fraction in [0, 1) or a whole row count, got {text!r}")
     return int(value) if value >= 1 else value
 
 
@@ -76,7 +78,10 @@ def add_read_options(p):
 
 
 def read_options(args, saved=None):
-    """``read_csv`` keyword arguments: those saved with a model, then any flag given."""
+    """``read_csv`` keyword arguments: those saved with a model, then any flag given (both
+    checked against ``glassnet.data.reading.READ_OPTIONS``)."""
+    from ..data.reading import check_read_options
+
     options = dict(saved or {})
     if args.sep is not None:
         options["sep"] = args.sep
@@ -84,7 +89,7 @@ def read_options(args, saved=None):
         options["na_values"] = list(args.na_values)
     if args.decimal is not None:
         options["decimal"] = args.decimal
-    return options
+    return check_read_options(options, "--sep/--na-values/--decimal")
 
 
 def take_data_back(args, command):

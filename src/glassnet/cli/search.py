@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
+from ..run_folder import RunFolder
 from .options import add_read_options, read_options, take_data_back
 from .output import DEFAULT_OUT, one_line_warnings
+from .tabular import add_log_option
 
 
 def register(subparsers):
@@ -49,6 +51,11 @@ def register(subparsers):
     p.add_argument("--out", default=None, help="output folder (default glassnet-out/search-STUDY)")
     p.add_argument("--quiet", action="store_true", help="no line per trial")
     add_read_options(p)
+    add_log_option(p)
+    p.add_argument("--dashboard", action="store_true", help="serve optuna-dashboard on the "
+                   "study's storage at 127.0.0.1 while searching, and after it until Ctrl-C")
+    p.add_argument("--dashboard-port", type=int, default=8080, metavar="PORT",
+                   help="the dashboard's port (default 8080; 0 picks a free one)")
     p.set_defaults(func=cmd_search)
 
 
@@ -57,14 +64,33 @@ def cmd_search(args):
 
     take_data_back(args, "search")
     require("optuna", "tune", "glassnet search")
+    from ..tune import SearchSpace, default_space
+
+    one_line_warnings()
+    space = (SearchSpace.from_file(args.space) if args.space
+             else default_space())
+    if not 0 < args.val_size < 1 or not 0 <= args.test_size < 1 or \
+            args.val_size + args.test_size >= 1:
+        raise UsageError(f"--val-size {args.val_size} and --test-size {args.test_size} must be "
+                         "fractions that leave rows for training")
+    study_name = args.study or Path(args.data).name.split(".")[0]
+    out = Path(args.out or Path(DEFAULT_OUT) / f"search-{study_name}")
+    with RunFolder(out, SEARCH_FILES, "search") as run:  # checked and locked before any work
+        return _search(args, run, space, study_name, out)
+
+
+#: the files a search writes into --out (replaced as one unit when it ends)
+SEARCH_FILES = ("best.toml", "best_model.npz", "optimization_history.png",
+                "param_importances.png", "metric_vs_params.png")
+
+
+def _search(args, run, space, study_name, out):
     import numpy as np
 
     from ..data import split_indices
     from ..tune import (
-        SearchSpace,
         TableEncoder,
         best_trials_table,
-        default_space,
         load_table,
         retrain_best,
         save_figures,
@@ -72,12 +98,6 @@ def cmd_search(args):
         write_best_config,
     )
 
-    one_line_warnings()
-    space = (SearchSpace.from_file(args.space) if args.space
-             else default_space())
-    if not 0 < args.val_size < 1 or args.val_size + args.test_size >= 1:
-        raise UsageError(f"--val-size {args.val_size} and --test-size {args.test_size} must be "
-                         "fractions that leave rows for training")
     reading = read_options(args)
     X, y, task, without = load_table(args.data, args.target, args.task, reading,
                                      return_counts=True)
@@ -87,15 +107,19 @@ def cmd_search(args):
                                    seed=args.seed,
                                    stratify=y if task == "classification" else None)
     dev = np.sort(train)
-    study_name = args.study or Path(args.data).name.split(".")[0]
-    out = Path(args.out or Path(DEFAULT_OUT) / f"search-{study_name}")
     storage = args.storage
-    if storage is None:  # the study lives with the search's other files
+    if storage is None:  # the study lives with the search's other files (carried over)
         out.mkdir(parents=True, exist_ok=True)
         storage = f"sqlite:///{out / 'glassnet-search.db'}"
     make_prep = functools.partial(TableEncoder, args.target, task)
     probe = make_prep().fit(X.iloc[dev], y[dev])  # no usable column, one class: fail here
     classes = probe.tabular.classes_ if task == "classification" else None
+    dashboard = None
+    if args.dashboard:
+        from ..tune.dashboard import start_dashboard
+
+        dashboard = start_dashboard(storage, args.dashboard_port)
+        print(f"dashboard: {dashboard.url}", flush=True)
     try:
         study, job = search(
             X.iloc[dev], y[dev], space, task=task, metric=args.metric, n_trials=args.trials,
@@ -103,7 +127,7 @@ def cmd_search(args):
             resume=args.resume, sampler=args.sampler, cv=args.cv,
             val_fraction=args.val_size / (1 - args.test_size), seed=args.seed,
             prune=not args.no_prune, heartbeat=args.heartbeat, make_prep=make_prep,
-            classes=classes, verbose=not args.quiet)
+            classes=classes, verbose=not args.quiet, log=args.log)
     except KeyboardInterrupt:
         print("search interrupted: finished trials are kept; run the same command with "
               "--resume to continue", file=sys.stderr)
@@ -117,22 +141,41 @@ def cmd_search(args):
     needed = Measurement.get(term, term.options.update(max_width=10**5), table).minimum
     console(width=max(100, term.width, needed)).print(table)  # wide rather than broken
     print(f"search wall time: {job.wall_time:.1f} s")
-    cfg = write_best_config(study, space, out / "best.toml", job.metric)
-    print(f"best config: {cfg}  (glassnet train --config {cfg})")
-    figures, notes = save_figures(study, out, job.metric)
+    write_best_config(study, space, run.file("best.toml"), job.metric)
+    figures, notes = save_figures(study, run.staging, job.metric)
     for path in figures:
-        print(f"figure: {path}")
-    for note in notes:
-        print(f"figure {note}")
-    model_path = out / "best_model.npz"
-    _, _, test_score = retrain_best(study, job, model_path,
+        run.file(path.name)
+    _, _, test_score = retrain_best(study, job, run.file("best_model.npz"),
                                     X.iloc[test] if len(test) else None,
                                     y[test] if len(test) else None,
                                     extra={"target": args.target, "data": str(args.data),
                                            "read_options": reading,
                                            "rows_without_target": without})
+    run.commit()
+    cfg = run.final("best.toml")
+    print(f"best config: {cfg}  (glassnet train --config {cfg})")
+    for path in figures:
+        print(f"figure: {run.final(path.name)}")
+    for note in notes:
+        print(f"figure {note}")
+    model_path = run.final("best_model.npz")
     line = f"best model (retrained on train + validation): {model_path}"
     if test_score is not None:
         line += f"; test {job.metric} {test_score:.4g} on {len(test)} rows"
     print(line)
+    if dashboard is not None:
+        _keep_serving(dashboard)
     return 0
+
+
+def _keep_serving(dashboard):
+    import time
+
+    print(f"the dashboard keeps serving at {dashboard.url}; press Ctrl-C to stop it", flush=True)
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        dashboard.close()

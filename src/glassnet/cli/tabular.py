@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import UsageError, shorten, shown
 from .options import (
     CONFIG_FLAGS,
     add_read_options,
@@ -24,7 +24,7 @@ from .options import (
     size_arg,
     take_data_back,
 )
-from .output import DEFAULT_OUT, console, fmt, one_line_warnings
+from .output import DEFAULT_OUT, check_output_path, console, fmt, one_line_warnings, plain
 
 
 def register(subparsers):
@@ -37,55 +37,57 @@ def register(subparsers):
     p.add_argument("data", nargs="?", help="CSV file with a header row ('-': standard input)")
     p.add_argument("--target", "-t", required=True, help="the column to predict")
     p.add_argument("--config", metavar="TOML", help="settings file ([train] table); flags win")
-    p.add_argument("--out", "-o", default=DEFAULT_OUT, metavar="DIR",
-                   help=f"output folder (default: {DEFAULT_OUT})")
+    p.add_argument("--out", "-o", default=None, metavar="DIR",
+                   help=f"output folder, written as one unit: this run's files replace the "
+                        f"previous run's (default: {DEFAULT_OUT}/train-DATA, DATA the data "
+                        "file's name)")
     from ..config import default_settings
 
     default = default_settings()  # the defaults, without building (or importing) the engine
 
-    def shown(name, text):
+    def note(name, text):
         value = default[name]
         value = " ".join(map(str, value)) if isinstance(value, list) else value
         return f"{text} (default: {'full' if value is None else value})"
 
     g = p.add_argument_group("model and training (defaults: glassnet.config.TrainConfig)")
     g.add_argument("--task", choices=["auto", "regression", "classification"],
-                   help=shown("task", "auto: classification for strings or few whole-number "
+                   help=note("task", "auto: classification for strings or few whole-number "
                                       "labels, else regression"))
     g.add_argument("--hidden", nargs="+", metavar="N",
-                   help=shown("hidden", "hidden layer sizes; auto: one layer sized by the data"))
+                   help=note("hidden", "hidden layer sizes; auto: one layer sized by the data"))
     g.add_argument("--activation",
-                   help=shown("activation", "relu, tanh, sigmoid, leaky_relu or identity"))
+                   help=note("activation", "relu, tanh, sigmoid, leaky_relu or identity"))
     g.add_argument("--optimizer",
-                   help=shown("optimizer", "sgd, adam, adamw, rmsprop or adagrad"))
-    g.add_argument("--lr", type=float, help=shown("lr", "learning rate"))
-    g.add_argument("--momentum", type=float, help=shown("momentum", "for sgd and rmsprop"))
+                   help=note("optimizer", "sgd, adam, adamw, rmsprop or adagrad"))
+    g.add_argument("--lr", type=float, help=note("lr", "learning rate"))
+    g.add_argument("--momentum", type=float, help=note("momentum", "for sgd and rmsprop"))
     g.add_argument("--epochs", type=count_or_auto,
-                   help=shown("epochs", "passes over the training rows (at most)"))
+                   help=note("epochs", "passes over the training rows (at most)"))
     g.add_argument("--batch-size", type=batch_size_arg,
-                   help=shown("batch_size", "rows per step, 'full' or auto: min(200, rows)"))
-    g.add_argument("--l1", type=float, help=shown("l1", "L1 penalty on weights"))
+                   help=note("batch_size", "rows per step, 'full' or auto: min(200, rows)"))
+    g.add_argument("--l1", type=float, help=note("l1", "L1 penalty on weights"))
     g.add_argument("--l2", type=number_or_auto,
-                   help=shown("l2", "L2 penalty on weights (auto: 1 / training rows)"))
+                   help=note("l2", "L2 penalty on weights (auto: 1 / training rows)"))
     g.add_argument("--dropout", type=float,
-                   help=shown("dropout", "dropout rate after each hidden layer"))
+                   help=note("dropout", "dropout rate after each hidden layer"))
     g.add_argument("--patience", type=lambda t: count_or_auto(t, 0),
-                   help=shown("patience", "early stopping: epochs without validation "
+                   help=note("patience", "early stopping: epochs without validation "
                                           "improvement; 0 turns it off"))
     g.add_argument("--validation-split", type=float,
-                   help=shown("validation_split", "fraction of the non-test rows used for "
+                   help=note("validation_split", "fraction of the non-test rows used for "
                                                   "validation"))
     g.add_argument("--schedule", choices=["plateau", "none"],
-                   help=shown("schedule", "plateau: halve the learning rate when the "
-                                          "validation loss stalls"))
+                   help=note("schedule", "plateau: halve the learning rate when the "
+                                         "validation loss stalls"))
     g.add_argument("--ensemble", type=count_or_auto,
-                   help=shown("ensemble", "networks averaged into one (auto: 5 below 1,000 "
-                                          "training rows, else 1)"))
+                   help=note("ensemble", "networks averaged into one (auto: 5 below 1,000 "
+                                         "training rows, else 1)"))
     g.add_argument("--linear-share", type=number_or_auto,
-                   help=shown("linear_share", "share of a linear model in that average (auto: "
-                                              "0.5 for a regression below 1,000 rows, else 0)"))
-    g.add_argument("--seed", type=int, help=shown("seed", "seeds the split and the network"))
-    g.add_argument("--dtype", choices=["float32", "float64"], help=shown("dtype", ""))
+                   help=note("linear_share", "share of a linear model in that average (auto: "
+                                             "0.5 for a regression below 1,000 rows, else 0)"))
+    g.add_argument("--seed", type=int, help=note("seed", "seeds the split and the network"))
+    g.add_argument("--dtype", choices=["float32", "float64"], help=note("dtype", ""))
     g.add_argument("--no-standardize-target", dest="standardize_target", action="store_const",
                    const=False, help="regression: train on the raw target values")
     d = p.add_argument_group("data")
@@ -103,6 +105,7 @@ def register(subparsers):
                    metavar="N", help="one-hot columns per categorical column at most: the N-1 "
                                      "most frequent and <other> (default 20; 0: no limit)")
     d.add_argument("--no-plots", dest="plots", action="store_false", help="skip the PNG files")
+    add_log_option(p)
     add_read_options(p)
     p.set_defaults(func=cmd_train)
 
@@ -110,7 +113,8 @@ def register(subparsers):
     p.add_argument("model", help="model file written by glassnet train")
     p.add_argument("data", nargs="?", help="CSV with the same columns, including the target "
                                            "('-': standard input)")
-    p.add_argument("--json", metavar="PATH", help="also write the metrics as JSON")
+    p.add_argument("--json", metavar="PATH", help="also write the metrics as JSON ('-': "
+                   "standard output, the tables then go to standard error)")
     add_read_options(p)
     p.set_defaults(func=cmd_evaluate)
 
@@ -119,7 +123,9 @@ def register(subparsers):
     p.add_argument("data", nargs="?", help="CSV with the feature columns (a target column is "
                                            "ignored; '-': standard input)")
     p.add_argument("--output", "-o", default="-", metavar="CSV",
-                   help="where to write the predictions (default: standard output)")
+                   help="where to write the predictions (default '-': standard output); text "
+                        "starting with = + - @ is written as '= ... so spreadsheets do not run "
+                        "it (glassnet.data.writing)")
     p.add_argument("--only-predictions", action="store_true",
                    help="write only the prediction (and probability) columns")
     add_read_options(p)
@@ -131,6 +137,13 @@ def register(subparsers):
 
 
 # -------------------------------------------------------------------- helpers
+def add_log_option(p):
+    """``--log KIND:WHERE`` (repeatable), the experiment trackers of ``glassnet.tracking``."""
+    p.add_argument("--log", action="append", default=[], metavar="KIND:WHERE",
+                   help="log the run (each epoch, the settings, the model): csv:FILE, "
+                        "tensorboard:DIR or mlflow:URI; repeatable")
+
+
 def config_from_args(args):
     """The run's ``TrainConfig``: the ``--config`` file (or defaults), then any flags given."""
     from ..config import TrainConfig
@@ -149,10 +162,10 @@ def metrics_table(scores, title, task):
     from rich.table import Table
 
     parts = list(scores)
-    table = Table(title=title)
+    table = Table(title=plain(title))
     table.add_column("metric" if task == "classification" else "metric (target units)")
     for name in parts:
-        table.add_column(name, justify="right")
+        table.add_column(plain(name, 40), justify="right")
     keys = [k for k in scores[parts[0]] if k not in ("confusion_matrix", "rows_without_target")]
     for key in keys:
         label = "loss (standardized)" if key == "loss" else key
@@ -178,23 +191,42 @@ def _read(path, options):
     return read_csv(path, **options)
 
 
+def _out_folder(args):
+    """``--out``, or ``glassnet-out/train-NAME`` for data file NAME.csv: a run's own folder."""
+    if args.out is not None:
+        return args.out
+    stem = "stdin" if args.data == "-" else Path(str(args.data)).name.split(".")[0] or "data"
+    return str(Path(DEFAULT_OUT) / f"train-{stem}")
+
+
 # -------------------------------------------------------------------- commands
 def cmd_train(args):
-    from rich.markup import escape
-
-    from ..data import infer_task
-    from ..tabular import resolve_task, train_frame
+    from ..run_folder import RunFolder
+    from ..tabular import RUN_FILES
 
     take_data_back(args, "train")
     one_line_warnings()
-    term = console()
     config = config_from_args(args)
     reading = read_options(args)
+    if args.split == "time" and args.test_days is not None and args.time_column is None:
+        raise UsageError("--test-days needs --time-column")
+    with RunFolder(_out_folder(args), RUN_FILES, "train") as run:  # checked and locked now
+        return _train(args, config, reading, run)
+
+
+def _train(args, config, reading, run):
+    from rich.markup import escape
+
+    from ..data import infer_task
+    from ..data.limits import listed
+    from ..tabular import resolve_task, train_frame
+
+    term = console()
     df = _read(args.data, reading)
     reading.update(df.attrs.get("read_options", {}))  # what reading found (decimal ',')
     if args.target not in df.columns:
-        raise UsageError(f"target column {args.target!r} is not in {args.data}; columns: "
-                         f"{', '.join(map(str, df.columns))}")
+        raise UsageError(f"target column {shown(args.target)} is not in {args.data}; columns: "
+                         f"{listed(map(str, df.columns))}")
     task = resolve_task(df, args.target, config.task)
     why = (f"auto: {infer_task(df[args.target].dropna(), return_reason=True)[1]}"
            if config.task == "auto" else "--task")
@@ -202,10 +234,8 @@ def cmd_train(args):
                f"columns; task [bold]{task}[/] ({escape(why)})")
     without = int(df[args.target].isna().sum())
     if without:
-        term.print(f"rows without a value in {args.target!r}: {without:,} (left out)",
-                   markup=False)
-    if args.split == "time" and args.test_days is not None and args.time_column is None:
-        raise UsageError("--test-days needs --time-column")
+        term.print(f"rows without a value in {shorten(args.target, 60)!r}: {without:,} "
+                   "(left out)", markup=False)
 
     def before_training(prep, resolved):
         rows = len(df) - without
@@ -215,40 +245,46 @@ def cmd_train(args):
         term.print(settings_line(resolved, prep.n_features_, prep.n_outputs_), markup=False)
 
     extra = {} if args.max_categories is None else {"max_categories": args.max_categories}
-    result = train_frame(
-        df, args.target, config.replace(task=task), args.out, roles=dict(args.role),
-        drop=args.drop, test_size=args.test_size, split=args.split,
-        test_days=args.test_days, time_column=args.time_column, progress=True,
-        plots=args.plots, source=args.data, read_options=reading,
-        on_prepared=before_training, **extra,
-    )
+    from .. import tracking
+
+    trackers = tracking.open_trackers(
+        args.log, experiment=Path(args.data).name.split(".")[0],
+        params={**config.replace(task=task).to_dict(), "data": str(args.data),
+                "target": args.target})
+    try:
+        result = train_frame(
+            df, args.target, config.replace(task=task), run, roles=dict(args.role),
+            drop=args.drop, test_size=args.test_size, split=args.split,
+            test_days=args.test_days, time_column=args.time_column, progress=True,
+            plots=args.plots, source=args.data, read_options=reading, callbacks=trackers,
+            on_prepared=before_training, **extra,
+        )
+    except BaseException:
+        tracking.finish(trackers, status="FAILED")
+        raise
+    tracking.finish(trackers, tracking.final_metrics(result.metrics),
+                    [result.files[k] for k in ("model", "metrics") if k in result.files])
     m = result.metrics
     rows = m["rows"]
     term.print(f"rows: train {rows['train']:,}, validation {rows['val']:,}, "
                f"test {rows['test']:,}" + (f"; without a target {without:,}" if without else ""))
     for part, columns in m["unseen_categories"].items():
-        shown = "; ".join(f"{col} {v['count']} ({', '.join(v['values'])})"
-                          for col, v in columns.items())
+        text = "; ".join(f"{shorten(col, 60)} {v['count']} ({listed(v['values'], 5)})"
+                         for col, v in list(columns.items())[:10])
         term.print(f"{part} rows with categories never seen in training (all-zero "
-                   f"encoded): {shown}", markup=False)
+                   f"encoded): {text}", markup=False)
     for part, columns in m["out_of_range"].items():
-        shown = ", ".join(f"{col} {k}" for col, k in columns.items())
-        term.print(f"{part} rows far outside the training range: {shown}", markup=False)
+        text = listed(f"{col} {k:,}" for col, k in columns.items())
+        term.print(f"{part} rows far outside the training range: {text}", markup=False)
     stop = (f", best epoch {m['best_epoch']} (early stopping)"
             if m["best_epoch"] is not None and m["epochs_run"] < m["config"]["epochs"] else "")
     term.print(f"trained {m['epochs_run']} epochs in {m['train_seconds']:.2f}s{stop}")
     term.print(metrics_table({k: m[k] for k in ("train", "val", "test") if k in m},
-                             f"{args.target} ({task})", task))
+                             f"{shorten(args.target, 60)} ({task})", task))
     base = m["baseline_test"]
-    shown = ", ".join(f"{k} {fmt(v)}" for k, v in base.items() if k != "rule")
-    term.print(f"baseline on test ({base['rule']}): {shown}", markup=False)
-    run_toml = Path(args.out) / "run.toml"
-    from ..config import TrainConfig
-    from ..io import atomic_write_text
-
-    text = TrainConfig.from_dict(m["config"]).to_toml()
-    atomic_write_text(run_toml, text)
-    for path in [*result.files.values(), run_toml]:
+    text = ", ".join(f"{k} {fmt(v)}" for k, v in base.items() if k != "rule")
+    term.print(f"baseline on test ({shorten(base['rule'], 80)}): {text}", markup=False)
+    for path in result.files.values():
         term.print(f"wrote {path}", markup=False)
     return 0
 
@@ -268,18 +304,20 @@ def cmd_evaluate(args):
 
     take_data_back(args, "evaluate")
     one_line_warnings()
+    if args.json:
+        check_output_path(args.json, (args.model, args.data), "--json")
     bundle = _load(args.model)
     prep = bundle.preprocessor
-    df = _read(args.data, read_options(args, bundle.extra.get("read_options")))
+    df = _read(args.data, read_options(args, bundle.read_options))
     if prep.target not in df.columns:
-        raise UsageError(f"{args.data} has no column {prep.target!r}, the target this model was "
-                         "trained on; evaluate needs labelled rows (use predict otherwise)")
+        raise UsageError(f"{args.data} has no column {shown(prep.target)}, the target this model "
+                         "was trained on; evaluate needs labelled rows (use predict otherwise)")
     scores, _, _ = evaluate_frame(bundle.model, prep, df)
-    term = console()
-    term.print(metrics_table({Path(args.data).name: scores}, f"{prep.target} ({prep.task_})",
-                             prep.task_))
+    term = console(stderr=args.json == "-")  # standard output is the JSON's then
+    term.print(metrics_table({Path(args.data).name: scores},
+                             f"{shorten(prep.target, 60)} ({prep.task_})", prep.task_))
     if scores["rows_without_target"]:
-        term.print(f"rows without a value in {prep.target!r}: "
+        term.print(f"rows without a value in {shorten(prep.target, 60)!r}: "
                    f"{scores['rows_without_target']:,} (left out)", markup=False)
     if prep.task_ == "classification":
         from rich.table import Table
@@ -288,16 +326,17 @@ def cmd_evaluate(args):
         table = Table()
         table.add_column("")
         for c in prep.classes_:
-            table.add_column(str(c), justify="right")
+            table.add_column(plain(c, 30), justify="right")
         for c, row in zip(prep.classes_, scores["confusion_matrix"]):
-            table.add_row(str(c), *map(str, row))
+            table.add_row(plain(c, 30), *map(str, row))
         term.print(table)
     if args.json:
         from ..io import atomic_write_text
 
         text = json.dumps(scores, indent=2) + "\n"
         atomic_write_text(args.json, text)
-        term.print(f"wrote {args.json}", markup=False)
+        if args.json != "-":
+            term.print(f"wrote {args.json}", markup=False)
     return 0
 
 
@@ -306,26 +345,24 @@ def cmd_predict(args):
 
     import pandas as pd
 
+    from ..data.writing import spreadsheet_safe
+    from ..io import atomic_write_text
     from ..tabular import predict_frame
 
     take_data_back(args, "predict")
     one_line_warnings()
+    check_output_path(args.output, (args.model, args.data), "--output")
     bundle = _load(args.model)
     prep = bundle.preprocessor
-    df = _read(args.data, read_options(args, bundle.extra.get("read_options")))
+    df = _read(args.data, read_options(args, bundle.read_options))
     pred, proba = predict_frame(bundle.model, prep, df)
     out = pd.DataFrame(index=df.index) if args.only_predictions else df.copy()
     out[f"predicted_{prep.target}"] = pred
     if proba is not None:
         for j, c in enumerate(prep.classes_):
             out[f"proba_{c}"] = proba[:, j]
-    if args.output == "-":
-        out.to_csv(sys.stdout, index=False)
-    else:
-        from ..io import atomic_write_text
-
-        text = out.to_csv(index=False)
-        atomic_write_text(args.output, text)
+    atomic_write_text(args.output, spreadsheet_safe(out).to_csv(index=False))
+    if args.output != "-":
         print(f"wrote {len(out):,} predictions to {args.output}", file=sys.stderr)
     return 0
 
@@ -333,24 +370,29 @@ def cmd_predict(args):
 def cmd_info(args):
     from rich.markup import escape
 
+    from ..data.limits import listed
     from ..io import load_bundle
 
     bundle = load_bundle(args.model)
     term = console()
     meta = bundle.meta
-    term.print(f"[bold]{escape(str(args.model))}[/]: glassnet model file (format "
-              f"{meta['format_version']}, written by glassnet {meta['glassnet_version']})")
+    term.print(f"[bold]{escape(shorten(args.model))}[/]: glassnet model file (format "
+               f"{meta['format_version']}, written by glassnet "
+               f"{escape(shorten(meta['glassnet_version'], 40))})")
     term.print(bundle.model.summary(), markup=False)
     if bundle.preprocessor is not None:
         term.print("\n[bold]data[/]")
         term.print(bundle.preprocessor.summary(), markup=False)
         if bundle.classes is not None:
-            term.print(f"classes: {bundle.classes}", markup=False)
+            term.print(f"classes: {listed(map(repr, bundle.classes), 20)}", markup=False)
     if bundle.config is not None:
         term.print("\n[bold]training configuration[/]")
         term.print(bundle.config.to_toml().rstrip(), markup=False)
-    test = (bundle.extra.get("metrics") or {}).get("test")
-    if test:
-        shown = ", ".join(f"{k} {fmt(v)}" for k, v in test.items() if k != "confusion_matrix")
-        term.print(f"\n[bold]test metrics at training time[/]: {shown}")
+    # extra is the writer's free-form part: shown only when it has the shape train writes
+    metrics = bundle.extra.get("metrics")
+    test = metrics.get("test") if isinstance(metrics, dict) else None
+    if isinstance(test, dict) and test:
+        text = ", ".join(f"{shorten(k, 30)} {shorten(fmt(v), 30)}" for k, v in
+                         list(test.items())[:20] if k != "confusion_matrix")
+        term.print(f"\n[bold]test metrics at training time[/]: {escape(text)}")
     return 0

@@ -1,22 +1,33 @@
-"""Callbacks: small objects the fit loop calls at the start and end of training and of each epoch.
+"""Callbacks: small objects the fit loop calls at the start and end of training, of each epoch
+and of each batch.
 
-``logs`` is the dict of this epoch's numbers (``loss``, ``val_loss``, ``accuracy``, ...). A
-callback stops training by setting ``model.stop_training = True``.
+``logs`` is the dict of this epoch's numbers (``loss``, ``val_loss``, ``accuracy``, ``lr``,
+...), or of this batch's (``size``, and after the step ``loss`` and ``lr``). A callback stops
+training by setting ``model.stop_training = True``: ``fit`` stops after the epoch, or after the
+batch when the callback has batch hooks.
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Callback", "EarlyStopping", "History", "ProgressLogger", "mode_for"]
+from .display import html_table
+
+__all__ = ["CSVLogger", "Callback", "EarlyStopping", "History", "ProgressLogger", "mode_for"]
 
 
 class Callback:
-    """Base class; override what you need. ``self.model`` is set before training starts."""
+    """Base class; override what you need. ``self.model`` is set before training starts.
+
+    ``fit`` calls the batch hooks only of callbacks that override them, so the others cost
+    nothing per batch.
+    """
 
     model = None
 
@@ -29,11 +40,23 @@ class Callback:
     def on_epoch_begin(self, epoch, logs=None):
         pass
 
+    def on_batch_begin(self, batch, logs=None):
+        """Before batch ``batch`` (0-based within the epoch); ``logs["size"]`` is its rows."""
+
+    def on_batch_end(self, batch, logs=None):
+        """After the step on batch ``batch``: ``logs`` holds ``size``, ``loss`` and ``lr``."""
+
     def on_epoch_end(self, epoch, logs=None):
         pass
 
     def on_train_end(self, logs=None):
         pass
+
+    def uses_batch_hooks(self):
+        """True when this callback's class overrides ``on_batch_begin`` or ``on_batch_end``."""
+        cls = type(self)
+        return (cls.on_batch_begin is not Callback.on_batch_begin
+                or cls.on_batch_end is not Callback.on_batch_end)
 
 
 class History(Callback):
@@ -58,6 +81,47 @@ class History(Callback):
     def __repr__(self):
         last = {k: round(v[-1], 6) for k, v in self.history.items()}
         return f"History(epochs={len(self.epoch)}, last={last})"
+
+    def _repr_html_(self):
+        """A notebook's view: each logged number's first, best and last value."""
+        rows = []
+        for key, values in self.history.items():
+            best = (max if mode_for(key, "auto") == "max" else min)(values)
+            rows.append((key, f"{values[0]:.4g}", f"{best:.4g}",
+                         f"{values.index(best) + 1}", f"{values[-1]:.4g}"))
+        return html_table(("", "first", "best", "best epoch", "last"), rows,
+                          f"History: {len(self.epoch)} epochs")
+
+    def plot(self, keys=None, path=None, title=None):
+        """The learning curves as a ``matplotlib.figure.Figure`` (saved to ``path`` if given).
+
+        One panel for the losses (``loss`` and ``val_loss``) and one per other metric pair
+        (``accuracy`` and ``val_accuracy``, ...); ``keys`` picks the names to draw (default:
+        all but ``lr``). Epochs count from 1. Builds the figure without pyplot, so the
+        backend is never touched.
+        """
+        from matplotlib.figure import Figure
+
+        keys = [k for k in self.history if k != "lr"] if keys is None else list(keys)
+        unknown = [k for k in keys if k not in self.history]
+        if unknown:
+            raise KeyError(f"History has no {unknown}; it holds {sorted(self.history)}")
+        panels = list(dict.fromkeys(k.removeprefix("val_") for k in keys))
+        fig = Figure(figsize=(4.5 * max(1, len(panels)), 3.4), layout="constrained")
+        axes = fig.subplots(1, max(1, len(panels)), squeeze=False)[0]
+        epochs = np.arange(1, len(self.epoch) + 1)
+        for ax, name in zip(axes, panels):
+            for key, label in ((name, "train"), (f"val_{name}", "validation")):
+                if key in keys:
+                    ax.plot(epochs[:len(self.history[key])], self.history[key], label=label)
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(name)
+            ax.legend()
+        if title:
+            fig.suptitle(title)
+        if path is not None:
+            fig.savefig(path, dpi=100)
+        return fig
 
 
 def mode_for(monitor, mode):
@@ -137,3 +201,39 @@ class ProgressLogger(Callback):
         parts += [f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}"
                   for k, v in (logs or {}).items() if np.isscalar(v)]
         print(" - ".join(parts), file=self.stream or sys.stdout)
+
+
+class CSVLogger(Callback):
+    """Write one row per epoch to the CSV file ``path``: ``epoch`` (from 1), then every number
+    ``fit`` logged (``loss``, metrics, ``val_*``, ``lr``).
+
+    The file is flushed after each row, so a running fit can be watched; ``append=True``
+    continues an existing file (its header is kept) instead of starting it afresh.
+    """
+
+    def __init__(self, path, separator=",", append=False):
+        self.path, self.separator, self.append = Path(path), separator, bool(append)
+        self.file = self.writer = None
+
+    def on_train_begin(self, logs=None):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.continued = self.append and self.path.exists() and self.path.stat().st_size > 0
+        self.file = open(self.path, "a" if self.continued else "w", newline="",
+                         encoding="utf-8")
+        self.writer = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        row = {"epoch": epoch + 1,
+               **{k: v for k, v in (logs or {}).items() if np.isscalar(v)}}
+        if self.writer is None:
+            self.writer = csv.DictWriter(self.file, fieldnames=list(row), restval="",
+                                         delimiter=self.separator, extrasaction="ignore")
+            if not self.continued:
+                self.writer.writeheader()
+        self.writer.writerow(row)
+        self.file.flush()
+
+    def on_train_end(self, logs=None):
+        if self.file is not None:
+            self.file.close()
+            self.file = None

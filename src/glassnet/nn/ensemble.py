@@ -97,6 +97,7 @@ def average_networks(models, weights=None):
         layers.append(Dense(W.shape[0], W.shape[1], bias=layer.bias, init="zeros"))
         values.append((len(layers) - 1, W, b))
     merged = Sequential(layers, seed=models[0].seed, dtype=models[0].dtype, initialize=False)
+    merged.loss_ = copy.deepcopy(models[0].loss_)  # what the members trained with, if any
     for index, W, b in values:
         merged.layers[index].params["W"][...] = W
         if b is not None:

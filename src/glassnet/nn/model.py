@@ -14,10 +14,11 @@ import itertools
 
 import numpy as np
 
-from . import initializers, training
+from . import initializers, lr_finder, training
 from . import losses as losses_mod
 from .activations import Sigmoid, Softmax, get_activation
 from .checks import check_data, check_dtype, check_features
+from .display import html_table
 from .layers import Dense, Dropout, Layer
 from .optimizers import clip_grad_norm
 from .parameters import PackedParameters
@@ -196,6 +197,16 @@ class Sequential:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Sequential([\n  {inner}\n], dtype={self.dtype})"
 
+    def _repr_html_(self):
+        """A notebook's view: the ``summary()`` table as HTML."""
+        rows, width = [], None
+        for i, layer in enumerate(self.layers):
+            width = getattr(layer, "n_out", width)
+            rows.append((i, repr(layer), f"(n, {width})" if width else "(n, ...)",
+                         f"{layer.n_params:,}"))
+        return html_table(("#", "layer", "output", "params"), rows,
+                          f"Sequential: {self.n_params:,} parameters, {self.dtype}")
+
     # ---------------------------------------------------------------- forward / backward
     def forward(self, x, training=False):
         """Output of the network for x (n, n_features); every layer caches for ``backward``."""
@@ -243,6 +254,7 @@ class Sequential:
         return losses_mod.MSELoss()
 
     fit = training.fit  # model.fit(X, y, ...): the loop over batches and epochs
+    lr_find = lr_finder.lr_find  # model.lr_find(X, y): the learning-rate range test
 
     # ---------------------------------------------------------------- inference
     def predict(self, X, batch_size=8192):

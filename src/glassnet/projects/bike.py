@@ -96,16 +96,17 @@ def best_network(data, hidden=32, lr=0.05, momentum=0.9, epochs=150, seed=0):
     return model
 
 
-def plot_test_period(data, models, path):
-    """Rentals per hour over the test days: actual against each model's prediction (PNG)."""
-    import matplotlib
+def plot_test_period(data, models, path=None):
+    """Rentals per hour over the test days: actual against each model's prediction.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Returns the ``matplotlib.figure.Figure``; given ``path``, also writes it there as PNG.
+    """
+    from matplotlib.figure import Figure
 
     mean, std = data["scale"]["cnt"]
     X, y = data["test"]
-    fig, ax = plt.subplots(figsize=(12, 4.5))
+    fig = Figure(figsize=(12, 4.5))
+    ax = fig.subplots()
     ax.plot(data["test_dates"], y[:, 0] * std + mean, color="black", lw=1.2, label="actual")
     for (label, model), color in zip(models.items(), ("tab:orange", "tab:blue")):
         ax.plot(data["test_dates"], model.predict(X)[:, 0] * std + mean, color=color, lw=1,
@@ -115,11 +116,11 @@ def plot_test_period(data, models, path):
     ax.legend(loc="upper left")
     fig.autofmt_xdate()
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    if path is not None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=110)
+    return fig
 
 
 def run(quick=False, verbose=True, out=DEFAULT_OUT, seed=0, plot=True):
@@ -149,7 +150,8 @@ def run(quick=False, verbose=True, out=DEFAULT_OUT, seed=0, plot=True):
         print(f"  course bar (train < 0.09, validation < 0.18): {'met' if passed else 'MISSED'}")
     png = None
     if plot:
-        png = plot_test_period(data, models, Path(out) / "bike_sharing_test_period.png")
+        png = Path(out) / "bike_sharing_test_period.png"
+        plot_test_period(data, models, png)
         if verbose:
             print(f"  plot: {png}")
     result = f"{first['train']:.3f} / {first['validation']:.3f}"

@@ -1,4 +1,5 @@
-"""scikit-learn estimators on the glassnet engine: ``GlassNetClassifier``, ``GlassNetRegressor``.
+"""scikit-learn estimators on the glassnet engine: ``GlassNetClassifier``, ``GlassNetRegressor``,
+and ``TabularTransformer``, glassnet's column handling as a transformer.
 
 They speak ``MLPClassifier``'s language (``hidden_layer_sizes``, ``alpha``, ``max_iter``,
 ``early_stopping``, ``loss_curve_``, ...) so they drop into ``Pipeline``, ``GridSearchCV`` and
@@ -24,5 +25,6 @@ from ..errors import require
 require("sklearn", "sklearn", "glassnet.sklearn")  # one clear line instead of a traceback
 
 from ._estimators import GlassNetClassifier, GlassNetRegressor  # noqa: E402
+from ._transformer import TabularTransformer  # noqa: E402
 
-__all__ = ["GlassNetClassifier", "GlassNetRegressor"]
+__all__ = ["GlassNetClassifier", "GlassNetRegressor", "TabularTransformer"]

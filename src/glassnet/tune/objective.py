@@ -19,6 +19,8 @@ from ..config import fit_config
 from ..errors import UsageError
 from ..nn import Callback, DivergenceError
 from ..nn import metrics as M
+from ..tracking import finish, open_trackers
+from .study import draw_of
 
 __all__ = ["METRICS", "SECOND_METRICS", "Objective", "OptunaPruning", "make_folds",
            "score"]
@@ -125,10 +127,11 @@ class Objective:
     """The function Optuna calls per trial: draw a config, train on each fold, return the mean
     validation metric. Fold preparation happens once, on first use, in the worker process."""
 
-    def __init__(self, space, X, y, folds, task, metric, make_prep, seed=0, n_classes=None):
+    def __init__(self, space, X, y, folds, task, metric, make_prep, seed=0, n_classes=None,
+                 log=()):
         self.space, self.X, self.y, self.folds = space, X, y, folds
         self.task, self.metric, self.make_prep = task, metric, make_prep
-        self.seed, self.n_classes = seed, n_classes
+        self.seed, self.n_classes, self.log = seed, n_classes, tuple(log)
         self._prepared = None
 
     def prepared(self):
@@ -148,7 +151,7 @@ class Objective:
     def __call__(self, trial):
         import optuna
 
-        config = self.space.suggest(trial).replace(seed=self.seed + trial.number)
+        config = self.space.suggest(trial).replace(seed=self.seed + draw_of(trial))
         trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
         values, epochs = [], []
         seconds = {name: [] for name in SECOND_METRICS} if self.task == "classification" else {}
@@ -156,16 +159,26 @@ class Objective:
         for k, (Xtr, ytr, Xv, yv, yv_true, prep) in enumerate(folds):
             cbs = ([OptunaPruning(trial, self.metric, self.task, Xv, yv_true, prep, 5)]
                    if len(folds) == 1 else [])
+            trackers = self._trackers(trial, config, k if len(folds) > 1 else None)
             try:
-                fitted = fit_config(config, Xtr, ytr, self.task, self.n_classes, (Xv, yv), cbs)
+                fitted = fit_config(config, Xtr, ytr, self.task, self.n_classes, (Xv, yv),
+                                    trackers + cbs)
             except DivergenceError as e:
                 # Hopeless rather than broken: record why and count it as pruned.
+                finish(trackers, status="KILLED")
                 trial.set_user_attr("stopped", f"diverged: {e}")
                 raise optuna.TrialPruned(f"diverged (lr={config.lr:.3g})") from None
+            except optuna.TrialPruned:
+                finish(trackers, status="KILLED")
+                raise
+            except BaseException:
+                finish(trackers, status="FAILED")
+                raise
             prediction = predict_for_metric(fitted.model, self.task, Xv, prep)
             values.append(score(self.metric, yv_true, prediction))
             for name, kept in seconds.items():
                 kept.append(score(name, yv_true, prediction))
+            finish(trackers, {f"val_{self.metric}": values[-1]})
             epochs.append(fitted.epochs)
             if len(folds) > 1:
                 trial.report(float(np.mean(values)), k)
@@ -181,6 +194,18 @@ class Objective:
             trial.set_user_attr("stopped", "non-finite validation metric")
             raise optuna.TrialPruned("non-finite validation metric")
         return value
+
+
+    def _trackers(self, trial, config, fold):
+        """The trial's (or fold's) runs in the ``--log`` trackers, given its settings."""
+        if not self.log:
+            return []
+        name = f"trial-{trial.number:04d}" + ("" if fold is None else f"-fold-{fold + 1}")
+        study = trial.study.study_name
+        return open_trackers(self.log, params={**config.to_dict(), **trial.params,
+                                               "trial": trial.number, "study": study},
+                             experiment=study, run_name=name, per_run=True,
+                             tags={"study": study, "trial": str(trial.number)})
 
 
 def _rows(a, idx):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import UsageError
+from ..tracking import check_spec
 from .objective import SECOND_METRICS, Objective, check_metric, make_folds
 from .prepare import ArrayStandardizer
 from .space import SearchSpace
@@ -55,10 +56,11 @@ class SearchJob:
     heartbeat: int
     n_classes: int | None
     verbose: bool
+    log: tuple = ()
 
     def objective(self):
         return Objective(self.space, self.X, self.y, self.folds, self.task, self.metric,
-                         self.make_prep, self.seed, self.n_classes)
+                         self.make_prep, self.seed, self.n_classes, self.log)
 
 
 def _trial_printer(metric, prefix=""):
@@ -141,7 +143,7 @@ def _child(job, index):
 def search(X, y, space, *, task=None, metric=None, n_trials=30, jobs=1,
            storage=DEFAULT_STORAGE, study_name="glassnet", resume=False, sampler="random",
            cv=0, val_fraction=0.2, seed=0, prune=True, heartbeat=5, make_prep=None,
-           classes=None, verbose=True):
+           classes=None, verbose=True, log=()):
     """Search ``space`` for the network that scores best on validation rows of (X, y).
 
     X: (n, n_features) numbers (or whatever ``make_prep()`` objects take); y: (n,) targets.
@@ -152,6 +154,7 @@ def search(X, y, space, *, task=None, metric=None, n_trials=30, jobs=1,
     trials record the accuracy too, and log-loss when the metric is accuracy). Validation is
     one shuffled hold-out of ``val_fraction`` of the rows, or ``cv``-fold cross-validation.
     ``n_trials`` counts the whole study: a resumed study runs only the missing trials.
+    ``log``: ``--log`` values (``glassnet.tracking``) under which each trial is logged as a run.
     Returns ``(study, job)``; ``job`` carries what ``report`` needs to retrain the best model.
     """
     if not isinstance(space, SearchSpace):
@@ -167,6 +170,8 @@ def search(X, y, space, *, task=None, metric=None, n_trials=30, jobs=1,
             print(f"task {task} (auto: {why})")
     if task not in ("regression", "classification"):
         raise UsageError(f"task must be 'regression', 'classification' or 'auto', got {task!r}")
+    for spec in log:
+        check_spec(spec)
     metric, direction = check_metric(metric or ("mae" if task == "regression" else "log_loss"),
                                      task)
     for name, value in (("n_trials", n_trials), ("jobs", jobs), ("heartbeat", heartbeat)):
@@ -200,7 +205,7 @@ def search(X, y, space, *, task=None, metric=None, n_trials=30, jobs=1,
     study = open_study(store, study_name, direction, settings, resume,
                        sampler=make_sampler(sampler, space, seed), pruner=make_pruner(prune))
     job = SearchJob(X, y, space, task, metric, n_trials, storage, study_name, sampler, folds,
-                    make_prep, seed, prune, heartbeat, n_classes, verbose)
+                    make_prep, seed, prune, heartbeat, n_classes, verbose, tuple(log))
     finished, running, failed = count_trials(study)
     if verbose:
         where = f"study {study_name!r} in {redact(storage)}"

@@ -77,10 +77,13 @@ class Kernel:
         """A kept array of ``shape``: allocated for the first (full) batch, then reused; a
         shorter batch gets a view of its leading rows."""
         buf = self.buffers.get(name)
-        if buf is None or buf.shape[0] < shape[0] or buf.shape[1:] != shape[1:] or \
-                buf.dtype != dtype:
-            buf = self.buffers[name] = np.empty(shape, dtype)
-        return buf[:shape[0]]
+        if buf is not None and buf.dtype == dtype and buf.shape[1:] == shape[1:]:
+            if buf.shape[0] == shape[0]:
+                return buf
+            if buf.shape[0] > shape[0]:
+                return buf[:shape[0]]
+        buf = self.buffers[name] = np.empty(shape, dtype)
+        return buf
 
     def grad_buffer(self, grad_out):
         """Where dL/dx may go: over the incoming gradient when it is ours, else a new array."""

@@ -118,11 +118,12 @@ class FitPlan:
             value += self.regularizer.apply(self.reg_layers)
         if self.clip_norm is not None:
             clip_grad_norm(self.pairs, self.clip_norm)
-        rows = None
-        if self.hint is not None:
+        if self.hint is None:
+            self.optimizer_step(self.pairs)
+        else:
             rows = [None] * len(self.pairs)
             rows[self.hint] = self.first_kernel.rows
-        self.optimizer_step(self.pairs, rows)
+            self.optimizer_step(self.pairs, rows)
         return value, out
 
 
