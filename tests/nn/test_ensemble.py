@@ -35,9 +35,16 @@ def test_the_merged_network_outputs_the_members_mean(sizes, out):
 
 def test_the_merged_network_is_an_ordinary_model_that_saves_and_loads(tmp_path):
     X = np.random.default_rng(1).normal(size=(10, 3)).astype(np.float32)
-    merged = gn.average_networks([gn.mlp([3, 4, 2], "relu", "softmax", seed=s) for s in (0, 1)])
+    y = np.arange(10) % 2
+    members = [gn.mlp([3, 4, 2], "relu", "softmax", seed=s) for s in (0, 1)]
+    for m in members:
+        m.fit(X, y, loss=gn.CrossEntropy(), epochs=1, verbose=0)
+    merged = gn.average_networks(members)
+    assert isinstance(merged.loss_, gn.CrossEntropy)  # what the members trained with
     gn.save(merged, tmp_path / "m.npz")
-    np.testing.assert_array_equal(gn.load(tmp_path / "m.npz")[0].predict(X), merged.predict(X))
+    loaded = gn.load(tmp_path / "m.npz")[0]
+    np.testing.assert_array_equal(loaded.predict(X), merged.predict(X))
+    assert isinstance(loaded.loss_, gn.CrossEntropy)
 
 
 def test_networks_of_different_layers_inputs_or_outputs_are_refused():
