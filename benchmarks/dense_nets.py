@@ -74,8 +74,10 @@ def glassnet_train(spec, X, y, batch_size):
 
     def train(epochs, between):
         clock = _EpochClock(between)
+        # threads=None: every contender runs on the thread count the benchmark sets (fit's own
+        # rule would put the small network on one BLAS thread; docs/design.md, BLAS threads).
         model.fit(X, y, optimizer=gn.SGD(lr=LR), epochs=epochs, batch_size=batch_size,
-                  callbacks=[clock], verbose=0)
+                  callbacks=[clock], verbose=0, threads=None)
         return clock.seconds
 
     return train

@@ -3,7 +3,7 @@
 Trains the same networks on the same float32 data with plain mini-batch SGD in glassnet,
 PyTorch (CPU) and scikit-learn, next to a loop of only the networks' matrix products (the
 ceiling), each contender one epoch in turn; then the IMDB sentiment and bike-sharing projects
-and the peak memory of a fit. Prints a table and writes ``benchmarks/results.json`` with the
+and the peak memory of a fit. Prints a table and writes ``benchmarks/out/results.json`` with the
 machine's CPU, BLAS and library versions. Each figure is the median of ``--rounds`` timed epochs
 (more for the smaller networks, see ``ROUNDS_SCALE``) after a warm-up round, each timed epoch
 right after an untimed one; each ratio the median over rounds of the per-round ratio.
@@ -137,7 +137,9 @@ def main(argv=None):
                         help="a smoke run: fewer rows, 2 rounds, no projects (not for reporting)")
     parser.add_argument("--skip", nargs="*", default=[],
                         choices=["small", "medium", "large", "sentiment", "bike", "memory"])
-    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--out", type=Path, default=HERE / "out" / "results.json",
+                        help="where the results go (default benchmarks/out/, not tracked: "
+                             "the tracked results.json files are the runs the README quotes)")
     args = parser.parse_args(argv)
 
     from threadpoolctl import threadpool_limits
@@ -202,6 +204,7 @@ def main(argv=None):
                              m["ratio_to_floor"], MEMORY_TARGET, at_most=True))
     results["checks"] = checks
     results["total_seconds"] = time.perf_counter() - t_start
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, default=float) + "\n")
     print_table(results["dense"], extras, checks)
     print(f"{results['total_seconds']:.0f}s in all; results written to {args.out}")

@@ -98,12 +98,14 @@ def mixed_frame(n, seed, target):
     return df
 
 
-@pytest.fixture(scope="module", params=["class", "price"])
+@pytest.fixture(scope="module", params=["class", "price", "class-grouped"])
 def trained(request, tmp_path_factory):
     """A model trained by ``glassnet train`` on a mixed CSV, exported by ``glassnet export``,
-    and new rows with missing values and unseen categories."""
-    target = request.param
-    folder = tmp_path_factory.mktemp(target)
+    and new rows with missing values and unseen categories ("class-grouped": at most 3
+    one-hot columns per category, so rare cities and unseen ones go to <other>)."""
+    target = request.param.split("-")[0]
+    grouped = ["--max-categories", "3"] if request.param.endswith("grouped") else []
+    folder = tmp_path_factory.mktemp(request.param)
     mixed_frame(400, 0, target).to_csv(folder / "train.csv", index=False)
     new = mixed_frame(300, 1, target).drop(columns=target)
     new.loc[::17, "city"] = "Marseille"     # never seen in training
@@ -113,7 +115,9 @@ def trained(request, tmp_path_factory):
     out = folder / "out"
     assert main(["train", str(folder / "train.csv"), "--target", target, "--hidden", "16",
                  "8", "--epochs", "40", "--role", "rooms=categorical", "--no-plots",
-                 "--out", str(out)]) == 0
+                 "--out", str(out), *grouped]) == 0
+    prep = load_bundle(out / "model.npz").preprocessor
+    assert any(spec.get("other") for spec in prep.columns_) == bool(grouped)
     assert main(["export", str(out / "model.npz"), str(folder / "model.onnx")]) == 0
     return target, folder
 

@@ -28,14 +28,25 @@ class MissingExtraError(GlassnetError, ImportError):
     """A feature needs an optional dependency that is not installed."""
 
 
-def require(module, extra, what):
+# import name -> the name its package is installed under, where they differ
+_PACKAGES = {"optuna": "Optuna", "sklearn": "scikit-learn", "yaml": "PyYAML"}
+
+
+def require(module, extra, what, *, package=None, alternative=None):
     """Import ``module``, or raise ``MissingExtraError`` saying which extra brings it:
-    ``glassnet search needs optuna: pip install 'glassnet[tune]'``."""
+    ``glassnet search needs Optuna: pip install 'glassnet[tune]'``.
+
+    ``package``: the name to show (default: the installed package's name for well-known
+    modules); ``alternative``: a way around it, appended to the message.
+    """
     try:
         return importlib.import_module(module)
     except ImportError:
         top = module.split(".")[0]
-        raise MissingExtraError(f"{what} needs {top}: pip install 'glassnet[{extra}]'") from None
+        name = package or _PACKAGES.get(top, top)
+        tail = f" ({alternative})" if alternative else ""
+        raise MissingExtraError(f"{what} needs {name}: pip install 'glassnet[{extra}]'"
+                                f"{tail}") from None
 
 
 def shorten(text, limit=80):

@@ -21,13 +21,12 @@ import numpy as np
 from .nn.errors import ModelFileError
 from .nn.files import atomic_write, atomic_write_text
 from .nn.serialization import FORMAT_VERSION, load, read_meta, save
+from .paths import DEFAULT_OUT
 
 __all__ = ["DEFAULT_OUT", "FORMAT_VERSION", "ModelBundle", "ModelFileError", "atomic_write",
            "atomic_write_text", "export_onnx", "load_bundle", "load_model", "read_meta",
            "save_model"]
 
-#: where commands, lessons and projects write their files unless told otherwise
-DEFAULT_OUT = "glassnet-out"
 
 
 def _check_classes(classes, n_outputs):

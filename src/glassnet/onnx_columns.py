@@ -114,10 +114,12 @@ def _number(text):
 
 def _categorical(g, spec):
     name, cats = spec["name"], spec["categories"]
+    unseen = ("rare values and values never seen in training go to <other>" if spec.get("other")
+              else "values never seen in training give zeros")
     numbers = [_number(c) for c in cats]
     if cats and all(v is not None for v in numbers):
         x = g.input(name, "double", f"categorical, as numbers: {len(cats)} categories; NaN "
-                                    "when missing; values never seen in training give zeros")
+                                    f"when missing; {unseen}")
         hot = g.op("Cast", g.op("Equal", x, g.const(np.array([numbers]))), to="double")
         missing = g.op("IsNaN", x)
         kind = "double"
@@ -126,12 +128,17 @@ def _categorical(g, spec):
             raise UsageError(f"column {name!r} has a category of blank text, which an ONNX "
                              'input cannot tell apart from a missing value ("")')
         x = g.input(name, "string", f'categorical: {len(cats)} categories; "" when missing; '
-                                    "values never seen in training give zeros")
+                                    f"{unseen}")
         hot = [g.op("Cast", _match(g, x, _literal(c)), to="double") for c in cats]
         hot = hot[0] if len(hot) == 1 else g.op("Concat", *hot, axis=1)
         missing = g.op("Equal", x, g.const(np.array([""], dtype=object)))
         kind = "string"
     cols = [hot] if cats else []
+    if spec.get("other"):  # rare categories and unseen values: 1 where no category matched
+        miss = g.op("Cast", missing, to="double")
+        seen = g.op("MatMul", hot, g.const(np.ones((len(cats), 1)))) if cats else None
+        cols.append(g.op("Sub", g.const(np.ones((1, 1))),
+                         miss if seen is None else g.op("Add", seen, miss)))
     if spec["missing"]:
         cols.append(g.op("Cast", missing, to="double"))
     if not cols:  # pragma: no cover - a fitted column has categories or missing values

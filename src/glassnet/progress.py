@@ -16,8 +16,9 @@ class RichProgress(Callback):
     fails (diverges) leaves only its one-line error behind. ``console``: a ``rich.console.Console``.
     """
 
-    def __init__(self, epochs, console=None, description="training"):
+    def __init__(self, epochs, console=None, description="training", networks=1):
         self.epochs, self.console, self.description = int(epochs), console, description
+        self.networks, self.started = int(networks), 0  # an ensemble trains several in turn
 
     def on_train_begin(self, logs=None):
         from rich.console import Console
@@ -36,7 +37,10 @@ class RichProgress(Callback):
             # Off a terminal (a log, a pipe) nothing is drawn until the final state below.
             console=console, transient=True, disable=not console.is_terminal,
         )
-        self.task = self.progress.add_task(self.description, total=self.epochs, losses="")
+        self.started += 1
+        description = (f"{self.description} {self.started}/{self.networks}"
+                       if self.networks > 1 else self.description)
+        self.task = self.progress.add_task(description, total=self.epochs, losses="")
         self.progress.start()
 
     def on_epoch_end(self, epoch, logs=None):

@@ -20,7 +20,6 @@ import time
 import warnings
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 
 from .config import TrainConfig, fit_config
@@ -32,15 +31,17 @@ from .data import (
     split_indices,
     time_split,
 )
-from .data.reading import parse_numeric
+from .data.checks import check_unique_names
+from .data.columns import OutOfRangeWarning
+from .data.preprocessing import MAX_CATEGORIES
 from .errors import DataError, UsageError
-from .nn import metrics
 from .run_folder import RunFolder
 from .run_outputs import RUN_FILES, write_outputs
 from .sanity import BaselineWarning, no_better_than_baseline
+from .scoring import baseline_metrics, evaluate_frame, predict_frame
 
-__all__ = ["RUN_FILES", "TrainResult", "evaluate_frame", "kept_read_options", "predict_frame",
-           "split_frame", "train_csv", "train_frame", "write_outputs"]
+__all__ = ["RUN_FILES", "TrainResult", "evaluate_frame", "fit_frame", "kept_read_options",
+           "predict_frame", "split_frame", "train_csv", "train_frame", "write_outputs"]
 
 
 class TrainResult(NamedTuple):
@@ -58,66 +59,6 @@ class TrainResult(NamedTuple):
 
 
 # -------------------------------------------------------------------- pieces
-def _network_outputs(model, X, task):
-    if task == "classification":
-        proba = model.predict_proba(X).astype(np.float64)
-        if proba.shape[1] == 1:  # one sigmoid unit: P(class 1); make both columns explicit
-            proba = np.column_stack([1 - proba[:, 0], proba[:, 0]])
-        return proba
-    return model.predict(X).astype(np.float64)
-
-
-def predict_frame(model, prep, df):
-    """``(predictions, probabilities)`` for the raw rows of ``df``.
-
-    Predictions are original class labels or values in the target's units (n,);
-    probabilities are (n, C) in the order of ``prep.classes_`` (``None`` for regression).
-    """
-    X = prep.transform(df, with_target=False)
-    out = _network_outputs(model, X, prep.task_)
-    if prep.task_ == "classification":
-        return prep.inverse_transform_target(out.argmax(axis=1)), out
-    return prep.inverse_transform_target(out), None
-
-
-def evaluate_frame(model, prep, df):
-    """Metrics of ``model`` on the labelled rows of ``df``, in the target's own units.
-
-    Regression: rmse, mae, r2, mse and ``loss`` (the MSE on the standardized scale training
-    minimised). Classification: accuracy, macro precision/recall/F1, ``log_loss`` and the
-    confusion matrix (rows true, columns predicted, in ``prep.classes_`` order).
-    Returns ``(metrics, y_true, y_pred)``; y_true/y_pred in the target's units or label indices.
-    """
-    X, y = prep.transform(df)
-    out = _network_outputs(model, X, prep.task_)
-    n = len(y)
-    if prep.task_ == "classification":
-        k = len(prep.classes_)
-        pred = out.argmax(axis=1)
-        p_true = np.clip(out[np.arange(n), y], 1e-12, 1.0)
-        precision, recall, f1 = metrics.precision_recall_f1(y, pred, "macro", n_classes=k)
-        result = {
-            "rows": n,
-            "accuracy": metrics.accuracy(y, pred),
-            "precision_macro": precision, "recall_macro": recall, "f1_macro": f1,
-            "log_loss": float(-np.mean(np.log(p_true))),
-            "confusion_matrix": metrics.confusion_matrix(y, pred, n_classes=k).tolist(),
-        }
-        return result, y, pred
-    target = df[prep.target]
-    y_true = parse_numeric(target[target.notna()], prep.target).to_numpy(dtype=np.float64)
-    y_pred = prep.inverse_transform_target(out)
-    result = {
-        "rows": n,
-        "rmse": metrics.rmse(y_true, y_pred),
-        "mae": metrics.mae(y_true, y_pred),
-        "r2": metrics.r2(y_true, y_pred),
-        "mse": metrics.mse(y_true, y_pred),
-        "loss": metrics.mse(y, out[:, 0]),
-    }
-    return result, y_true, y_pred
-
-
 def resolve_task(df, target, task="auto"):
     """The task for ``target`` in ``df`` (``"auto"`` decides from all of its values)."""
     if target not in df.columns:
@@ -184,134 +125,193 @@ def _check_labels_seen(prep, parts):
             )
 
 
-def baseline_metrics(prep, train, test):
-    """What a model with no inputs scores on ``test``: the majority class, or the train mean."""
-    if prep.task_ == "classification":
-        y_train, y_test = prep.transform_target(train[prep.target]), \
-            prep.transform_target(test[prep.target])
-        majority = int(np.bincount(y_train, minlength=len(prep.classes_)).argmax())
-        return {"rule": f"always {prep.classes_[majority]!r}",
-                "accuracy": metrics.accuracy(y_test, np.full_like(y_test, majority))}
-    y_train = parse_numeric(train[prep.target], prep.target).to_numpy(dtype=np.float64)
-    y_test = parse_numeric(test[prep.target], prep.target).to_numpy(dtype=np.float64)
-    guess = np.full_like(y_test, y_train.mean())
-    return {"rule": f"always the training mean {y_train.mean():.6g}",
-            "rmse": metrics.rmse(y_test, guess), "r2": metrics.r2(y_test, guess)}
-
-
 # -------------------------------------------------------------------- the whole run
+def _checked(df, config):
+    config = TrainConfig() if config is None else config
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    check_unique_names(df)
+    return df.rename(columns=str), config
+
+
+def fit_frame(df, target, config=None, *, roles=None, drop=None,
+              max_categories=MAX_CATEGORIES, progress=False, on_prepared=None):
+    """Train the network ``config`` describes on the labelled rows of ``df``; returns
+    ``(model, preprocessor, fitted)`` (``fitted``: ``glassnet.config.Fitted``).
+
+    ``config.validation_split`` of the rows (stratified by class for classification) watch
+    for early stopping; the preprocessor is fitted on the others. This is ``train_frame``
+    without a test part and without files, for rows already split off by the caller.
+    """
+    df, config = _checked(df, config)
+    task = resolve_task(df, target, config.task)
+    labelled = df[df[target].notna()]
+    n_val = round(config.validation_split * len(labelled))
+    labels = labelled[target].astype(str).to_numpy() if task == "classification" else None
+    train, val, _ = split_indices(len(labelled), n_val, 0, seed=config.seed, stratify=labels)
+    train, val = labelled.iloc[train], labelled.iloc[val]
+    model, prep, fitted = _fit_parts(train, val, target, task, config, roles, drop,
+                                     max_categories, progress, on_prepared)
+    if len(val):
+        scores, arrays = _scores(model, prep, {"train": train, "val": val})
+        warning = _baseline_warning(task, scores, arrays, prep)
+        if warning:
+            warnings.warn(warning, BaselineWarning, stacklevel=2)
+    return model, prep, fitted
+
+
+def _fit_parts(train, val, target, task, config, roles, drop, max_categories, progress,
+               on_prepared, others=None, extra_callbacks=()):
+    prep = TabularPreprocessor(target=target, task=task, roles=roles, drop=drop,
+                               standardize_target=config.standardize_target, dtype=config.dtype,
+                               max_categories=max_categories)
+    X_train, y_train = prep.fit_transform(train)
+    if task == "classification":
+        _check_labels_seen(prep, {"validation": val, **(others or {})})
+    with warnings.catch_warnings():
+        # Counted per part in the metrics ("unseen_categories") instead of warned per call.
+        warnings.simplefilter("ignore", UnseenCategoryWarning)
+        warnings.simplefilter("ignore", OutOfRangeWarning)
+        validation = prep.transform(val) if len(val) else None
+        for part in (others or {}).values():
+            prep.transform(part)  # a bad value in the test rows stops the run now, not after
+    n_classes = len(prep.classes_) if task == "classification" else None
+    config = config.resolved(len(train), prep.n_features_, task)
+    if on_prepared is not None:
+        on_prepared(prep, config)
+    bar = None
+    if progress:
+        from .progress import RichProgress
+
+        bar = RichProgress(config.epochs, networks=config.ensemble)
+    try:
+        fitted = fit_config(config, X_train, y_train, task, n_classes, validation,
+                            list(extra_callbacks), each=[bar] if bar is not None else [])
+        if bar is not None:
+            bar.print_final()  # not for a run that diverged: its error stands alone
+    finally:
+        if bar is not None and getattr(bar, "progress", None) is not None:
+            bar.progress.stop()
+    return fitted.model, prep, fitted
+
+
+def _scores(model, prep, parts):
+    """``(scores, arrays)``: ``evaluate_frame``'s metrics and ``(y_true, y_pred)`` per part."""
+    scores, arrays = {}, {}
+    for name, part in parts.items():
+        if len(part):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UnseenCategoryWarning)
+                warnings.simplefilter("ignore", OutOfRangeWarning)
+                scores[name], y_true, y_pred = evaluate_frame(model, prep, part)
+            del scores[name]["rows_without_target"]  # none: the parts hold labelled rows only
+            arrays[name] = (y_true, y_pred)
+    return scores, arrays
+
+
+def _baseline_warning(task, scores, arrays, prep):
+    # On the validation rows (the training rows when there are none): the test rows stay unseen.
+    ref = "val" if "val" in scores else "train"
+    warning = no_better_than_baseline(task, scores[ref], arrays[ref][0], arrays["train"][0],
+                                      getattr(prep, "classes_", None))
+    return warning and f"{'validation' if ref == 'val' else 'training'} rows: {warning}"
+
+
 def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None, test_size=0.2,
                 split="random", test_days=None, time_column=None, progress=False, plots=True,
-                source=None, read_options=None, callbacks=()):
+                source=None, read_options=None, max_categories=MAX_CATEGORIES,
+                on_prepared=None, callbacks=()):
     """Split ``df``, fit the preprocessor on the training rows, train, score and (with
     ``out_dir``) write ``model.npz``, ``metrics.json``, ``run.toml`` and the plots; returns
     ``TrainResult``.
 
     ``out_dir``: a folder (or an open ``RunFolder``), written as one unit: it is checked and
     locked before any work and holds the previous run's files until this run's are all written.
-    ``config``: a ``TrainConfig`` (defaults if None). ``progress``: show a rich progress bar.
+    ``config``: a ``TrainConfig`` (defaults if None); its ``"auto"`` settings are resolved
+    from the training rows (``TrainConfig.resolved``) and the metrics record the result.
+    ``progress``: show a rich progress bar. ``on_prepared(prep, config)`` is called once the
+    preprocessor is fitted and before training (the command line prints the columns there).
     ``read_options``: the ``read_csv`` arguments the data was read with; those of
     ``glassnet.data.reading.READ_OPTIONS`` (``sep``, ``na_values``, ``decimal``, ``encoding``)
     are saved in the model file so predictions read new files the same way.
     ``test_size``: fraction or row count; see ``split_frame`` for ``split``/``test_days``.
     ``callbacks``: more ``fit`` callbacks, such as the trackers of ``glassnet.tracking``.
+    Rows without a target value are left out and counted (``metrics["rows"]["without_target"]``).
     A run whose loss exploded raises ``DivergenceError`` and writes nothing; a model no better
     than a constant on the validation rows warns (``BaselineWarning``).
     """
-    config = TrainConfig() if config is None else config
-    if not isinstance(config, TrainConfig):
-        raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    df, config = _checked(df, config)
     read_options = kept_read_options(read_options)
     # The output folder is checked and locked before any work (a second run on it fails now).
     run = out_dir if isinstance(out_dir, RunFolder) or out_dir is None else \
         RunFolder(out_dir, RUN_FILES).open()
     try:
         return _train(df, target, config, run, roles, drop, test_size, split, test_days,
-                      time_column, progress, plots, source, read_options, callbacks)
+                      time_column, progress, plots, source, read_options, max_categories,
+                      on_prepared, callbacks)
     finally:
         if run is not None and not run.committed:
             run.abort()
 
 
 def _train(df, target, config, run, roles, drop, test_size, split, test_days, time_column,
-           progress, plots, source, read_options, extra_callbacks=()):
-    df = df.rename(columns=str)
+           progress, plots, source, read_options, max_categories, on_prepared, callbacks):
     task = resolve_task(df, target, config.task)
+    without_target = int(df[target].isna().sum())
     train, val, test = split_frame(df, target, task, config, test_size, split, test_days,
                                    time_column)
     if len(test) == 0:
         raise DataError("the test part is empty; raise test_size")
-    prep = TabularPreprocessor(target=target, task=task, roles=roles, drop=drop,
-                               standardize_target=config.standardize_target, dtype=config.dtype)
-    X_train, y_train = prep.fit_transform(train)
-    if task == "classification":
-        _check_labels_seen(prep, {"validation": val, "test": test})
-    with warnings.catch_warnings():
-        # Counted per part in the metrics ("unseen_categories") instead of warned per call.
-        warnings.simplefilter("ignore", UnseenCategoryWarning)
-        validation = prep.transform(val) if len(val) else None
-        prep.transform(test)  # a bad value in the test rows stops the run now, not after it
-    n_classes = len(prep.classes_) if task == "classification" else None
-
-    callbacks, bar = [], None
-    if progress:
-        from .progress import RichProgress
-
-        bar = RichProgress(config.epochs)
-        callbacks.append(bar)
-    callbacks += list(extra_callbacks)
     start = time.perf_counter()
-    try:
-        fitted = fit_config(config, X_train, y_train, task, n_classes, validation, callbacks)
-        if bar is not None:
-            bar.print_final()  # not for a run that diverged: its error stands alone
-    finally:
-        if bar is not None and getattr(bar, "progress", None) is not None:
-            bar.progress.stop()
+    model, prep, fitted = _fit_parts(train, val, target, task, config, roles, drop,
+                                     max_categories, progress, on_prepared, {"test": test},
+                                     callbacks)
     seconds = time.perf_counter() - start
-    model = fitted.model
+    prep.report_["rows_without_target"] = without_target
 
     parts = {"train": train, "val": val, "test": test}
-    scores, arrays, unseen = {}, {}, {}
+    unseen, far = {}, {}
+    scores, arrays = {}, {}
     for name, part in parts.items():
-        if len(part):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UnseenCategoryWarning)
-                scores[name], y_true, y_pred = evaluate_frame(model, prep, part)
-            arrays[name] = (y_true, y_pred)
-            if prep.transform_report_["unseen"]:
-                unseen[name] = prep.transform_report_["unseen"]
+        part_scores, part_arrays = _scores(model, prep, {name: part})
+        scores.update(part_scores)
+        arrays.update(part_arrays)
+        if len(part) and prep.transform_report_["unseen"]:
+            unseen[name] = prep.transform_report_["unseen"]
+        if len(part) and prep.transform_report_.get("out_of_range"):
+            far[name] = prep.transform_report_["out_of_range"]
     history = fitted.history
     result = {
         "task": task,
         "target": target,
         "source": None if source is None else str(source),
-        "rows": {name: len(part) for name, part in parts.items()},
+        "rows": {**{name: len(part) for name, part in parts.items()},
+                 "without_target": without_target},
+        "rows_without_target": without_target,
         "n_features": prep.n_features_,
         "epochs_run": len(history.epoch),
         "best_epoch": None if fitted.best_epoch is None else fitted.best_epoch + 1,
         "train_seconds": round(seconds, 3),
         **{name: s for name, s in scores.items()},
         "baseline_test": baseline_metrics(prep, train, test),
-        "config": config.to_dict(),
+        "config": fitted.config.to_dict(),
         "preprocessing": prep.report_,
         "unseen_categories": unseen,
+        "out_of_range": far,
         "read_options": dict(read_options or {}),
     }
     if task == "classification":
         result["classes"] = prep.classes_
-    ref = "val" if "val" in scores else "train"
-    warning = no_better_than_baseline(task, scores[ref], arrays[ref][0], arrays["train"][0],
-                                      getattr(prep, "classes_", None))
+    warning = _baseline_warning(task, scores, arrays, prep)
     if warning:
-        result["warnings"] = [f"{'validation' if ref == 'val' else 'training'} rows: {warning}"]
-        warnings.warn(result["warnings"][0], BaselineWarning, stacklevel=3)
+        result["warnings"] = [warning]
+        warnings.warn(warning, BaselineWarning, stacklevel=3)
     files = {}
     if run is not None:
-        files = write_outputs(run, model, prep, config.replace(task=task), result, history,
-                              arrays, plots)
+        files = write_outputs(run, model, prep, fitted.config.replace(task=task), result,
+                              history, arrays, plots)
     return TrainResult(model, prep, result, history, files)
 
 

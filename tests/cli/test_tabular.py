@@ -63,7 +63,7 @@ def test_train_classifier_on_a_csv_it_has_never_seen(wine_run):
         assert f"wrote {out / name}" in run.stdout
     assert (out / "learning_curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     metrics = json.loads((out / "metrics.json").read_text())
-    assert metrics["rows"] == {"train": 114, "val": 28, "test": 36}
+    assert metrics["rows"] == {"train": 114, "val": 28, "test": 36, "without_target": 0}
     assert metrics["classes"] == ["barbera", "barolo", "grignolino"]
     # Wine is easy once standardized: a majority guess scores ~0.4, the network >= 0.9.
     assert metrics["test"]["accuracy"] >= 0.9
@@ -128,8 +128,11 @@ def test_evaluate_and_info(csvs, diabetes_run):
     assert scores["rmse"] == pytest.approx(rmse, rel=1e-6)
     info = glassnet("info", out / "model.npz")
     assert info.returncode == 0, info.stderr
-    assert "Dense(n_in=10, n_out=16" in info.stdout
+    # the default below 1,000 rows: 5 networks of 16 units and a linear model (2 ReLU units
+    # per input) averaged into one network of 5 x 16 + 2 x 10 = 100 hidden units
+    assert "Dense(n_in=10, n_out=100" in info.stdout
     assert "hidden = [16]" in info.stdout and "lr = 0.01" in info.stdout
+    assert "ensemble = 5" in info.stdout and "linear_share = 0.5" in info.stdout
     assert "task: regression" in info.stdout
 
 
@@ -171,7 +174,7 @@ def test_user_errors_are_one_line_with_exit_code_2(csvs, args, message):
 
 @pytest.mark.parametrize("args, message", [
     (["train", "{d}/one.csv", "-t", "y"], "target column 'y' has a single value (5)"),
-    (["train", "{d}/junk.csv", "-t", "y"], "column 'b' is numeric but row 7 holds 'oops'"),
+    (["train", "{d}/junk.csv", "-t", "y"], "column 'b' is numeric but data row 8 holds 'oops'"),
     (["train", "{d}/ragged.csv", "-t", "b"], "not a well-formed CSV"),
     (["train", "{d}/wine.csv", "-t", "cultivar", "--lr", "-1"], "lr must be > 0"),
     (["train", "{d}/wine.csv", "-t", "cultivar", "--config", "{d}/nope.toml"],
@@ -252,3 +255,82 @@ def test_a_bug_is_not_dressed_up_as_a_user_error(monkeypatch, capsys):
     with pytest.raises(TypeError, match="unsupported operand"):
         main(["info", "whatever.npz"])
     assert capsys.readouterr().err == ""
+
+
+def test_predict_reads_standard_input_and_a_data_file_after_a_list_option(csvs, wine_run):
+    _, out = wine_run
+    data = (csvs / "wine.csv").read_text()
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    run = subprocess.run([sys.executable, "-m", "glassnet", "predict", str(out / "model.npz"),
+                          "-", "--only-predictions"], input=data, capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    from_stdin = pd.read_csv(pd.io.common.StringIO(run.stdout))
+    assert len(from_stdin) == 178
+    direct = glassnet("predict", out / "model.npz", "--na-values", "?", csvs / "wine.csv",
+                      "--only-predictions")  # the file after a list option: taken back
+    assert direct.returncode == 0, direct.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(pd.io.common.StringIO(direct.stdout)), from_stdin)
+
+
+def test_train_prints_columns_and_features_before_training_and_counts_rows_without_target(
+        tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"size": rng.uniform(1, 5, 60), "city": rng.choice(["a", "b"], 60)})
+    df["price"] = 2 * df["size"] + (df["city"] == "a")
+    df.loc[::6, "price"] = np.nan  # 10 rows without a target
+    df.to_csv(tmp_path / "h.csv", index=False)
+    # --hidden written before the data file: the file is taken back from the list
+    assert main(["train", "--hidden", "8", str(tmp_path / "h.csv"), "-t", "price",
+                 "--epochs", "5", "--ensemble", "1", "--no-plots",
+                 "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "rows without a value in 'price': 10 (left out)" in out
+    features = out.index("3 input features from 50 rows")
+    assert features < out.index("numeric: size") < out.index("trained 5 epochs")
+    assert "network 3-8-1 (relu); adam lr 0.001" in out
+    m = json.loads((tmp_path / "o" / "metrics.json").read_text())
+    assert m["rows"]["without_target"] == 10 and m["rows_without_target"] == 10
+    assert m["preprocessing"]["rows_without_target"] == 10
+    assert sum(m["rows"][k] for k in ("train", "val", "test")) == 50
+    assert main(["evaluate", str(tmp_path / "o" / "model.npz"), str(tmp_path / "h.csv"),
+                 "--json", str(tmp_path / "e.json")]) == 0
+    assert "rows without a value in 'price': 10 (left out)" in capsys.readouterr().out
+    assert json.loads((tmp_path / "e.json").read_text())["rows_without_target"] == 10
+    # a data file nowhere: one line saying where it goes
+    assert main(["train", "--hidden", "8", "16", "-t", "price"]) == 2
+    assert "needs a data file: put it right after 'train'" in capsys.readouterr().err
+
+
+def test_a_semicolon_file_with_decimal_commas_trains_a_regression(tmp_path, capsys):
+    rng = np.random.default_rng(3)
+    x = rng.uniform(10, 30, 80)
+    rows = [f"{a:.1f};{b:.2f}".replace(".", ",") for a, b in zip(x, 1.5 * x + rng.normal(0, 1, 80))]
+    (tmp_path / "eu.csv").write_text("temp;load\n" + "\n".join(rows) + "\n")
+    args = ["train", str(tmp_path / "eu.csv"), "-t", "load", "--sep", ";", "--epochs", "5",
+            "--ensemble", "1", "--no-plots", "--out", str(tmp_path / "o")]
+    from glassnet.data.decimals import DecimalCommaWarning
+
+    with pytest.warns(DecimalCommaWarning, match="'temp', 'load' hold numbers with a decimal "
+                                                 "comma"):
+        assert main(args) == 0
+    assert "task regression" in capsys.readouterr().out
+    bundle = load_bundle(tmp_path / "o" / "model.npz")
+    assert bundle.extra["read_options"] == {"sep": ";", "decimal": ","}
+    assert bundle.preprocessor.n_features_ == 1
+    # told to keep the commas as text, the target is refused rather than trained as classes
+    assert main([*args, "--decimal", "."]) == 2
+    assert "decimal comma" in capsys.readouterr().err
+
+
+def test_duplicate_column_names_are_one_line(tmp_path, capsys):
+    (tmp_path / "d.csv").write_text("a,b,y,y\n" + "1,2,0,0\n" * 30)
+    assert main(["train", str(tmp_path / "d.csv"), "-t", "y"]) == 2
+    assert one_line(capsys).endswith("has more than one column named 'y'; rename them so that "
+                                     "every column has its own name")
+
+
+def one_line(capsys):
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    return err[0]

@@ -64,15 +64,20 @@ def test_twenty_thousand_categories_are_refused_before_one_hot_encoding():
     df = pd.DataFrame({"code": [f"k{i % 20_000}" for i in range(n)], "x": np.arange(n) % 7,
                        "y": np.arange(n) % 2})
     start = time.monotonic()
+    # Without a limit on the categories (max_categories=0) the one-hot block would not fit.
     with pytest.raises(DataError, match=r"40,000 rows x 20,00\d features.*column 'code' alone "
                                         r"makes 20,000.*--drop.*--role COL=id"):
-        TabularPreprocessor(target="y").fit(df)
+        TabularPreprocessor(target="y", max_categories=0).fit(df)
     assert time.monotonic() - start < 10
     assert MAX_INPUT_BYTES == 512 * 2**20
+    # The default keeps the 19 most frequent categories and groups the rest as <other>.
+    prep = TabularPreprocessor(target="y").fit(df)
+    assert sum(name.startswith("code=") for name in prep.feature_names_) == 20
+    assert prep.report_["grouped"]["code"] == {"categories": 20_000 - 19, "rows": n - 2 * 19}
 
 
 @pytest.mark.parametrize("value, dtype, message", [
-    ("1e39", "float32", r"holds 1e\+39 at row 5, beyond the range of float32"),
+    ("1e39", "float32", r"holds 1e\+39 at data row 6, beyond the range of float32"),
     ("1e308", "float64", "beyond what float64 can average"),
 ])
 def test_a_value_beyond_the_dtype_is_one_error_naming_column_and_row(value, dtype, message):

@@ -109,7 +109,7 @@ def test_boolean_columns_become_zero_one_and_missing_takes_the_majority():
     assert prep.roles_ == {"g": "boolean"}
     assert prep.feature_names_ == ["g", "g__missing"]
     np.testing.assert_array_equal(X, [[1, 0], [0, 0], [1, 0], [1, 1], [1, 0]])
-    with pytest.raises(ValueError, match="column 'g' is boolean but row 0 holds 'maybe'"):
+    with pytest.raises(ValueError, match="column 'g' is boolean but data row 1 holds 'maybe'"):
         prep.transform(pd.DataFrame({"g": ["maybe"]}), with_target=False)
 
 
@@ -139,7 +139,7 @@ def test_dates_without_times_skip_the_hour_features():
     train = pd.DataFrame({"day": ["2024-01-01", "2024-02-01", "2024-03-01"], "y": [0.0, 1, 2]})
     prep = TabularPreprocessor(target="y").fit(train)
     assert not any("hour" in n for n in prep.feature_names_)
-    with pytest.raises(ValueError, match="holds dates but row 1 holds 'soon'"):
+    with pytest.raises(ValueError, match="holds dates but data row 2 holds 'soon'"):
         prep.transform(pd.DataFrame({"day": ["2024-01-05", "soon"]}), with_target=False)
 
 
@@ -237,7 +237,8 @@ def test_clear_errors_for_bad_input():
         prep.transform(df.drop(columns="price"))
     junk = df.astype({"size": object})
     junk.loc[7, "size"] = "12,5"
-    with pytest.raises(ValueError, match="column 'size' is numeric but row 7 holds '12,5'"):
+    with pytest.raises(ValueError, match=r"column 'size' is numeric but data row 8 holds "
+                                         r"'12,5'.*decimal comma"):
         prep.transform(junk)
     with pytest.raises(ValueError, match="infinite"):
         prep.transform(df.assign(size=np.inf))

@@ -42,7 +42,7 @@ def test_read_csv_missing_file_and_folder(tmp_path):
 
 def test_parse_numeric_names_the_column_row_and_value():
     s = pd.Series(["1", "2.5", None, "x1"], index=[10, 11, 12, 13])
-    with pytest.raises(ValueError, match=r"column 'a' is numeric but row 13 holds 'x1'"):
+    with pytest.raises(ValueError, match=r"column 'a' is numeric but data row 14 holds 'x1'"):
         parse_numeric(s, "a")
     np.testing.assert_array_equal(parse_numeric(s[:3], "a").to_numpy(), [1.0, 2.5, np.nan])
     with pytest.raises(ValueError, match="infinite"):
@@ -67,3 +67,54 @@ def test_read_csv_rejects_a_broken_gzip(tmp_path):
     bad.write_bytes(b"\x1f\x8b\x08\x00garbage")
     with pytest.raises(ValueError, match=r"not a readable \.gz file"):
         read_csv(bad)
+
+
+def test_read_csv_reads_standard_input_for_a_dash(monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x,y\n1,a\n2,b\n")))
+    df = read_csv("-")
+    assert list(df.columns) == ["x", "y"] and df["x"].tolist() == [1, 2]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    with pytest.raises(ValueError, match="standard input is empty"):
+        read_csv("-")
+
+
+def test_read_csv_refuses_two_columns_of_one_name(tmp_path):
+    # pandas would call the second 'y' 'y.1': a feature that is the target itself
+    path = write(tmp_path, "dup.csv", "a,b,y,y\n1,2,0,0\n3,4,1,1\n")
+    with pytest.raises(ValueError, match=r"dup.csv has more than one column named 'y'") as info:
+        read_csv(path)
+    assert "\n" not in str(info.value)
+    read_csv(write(tmp_path, "ok.csv", "a,b,y,y.1\n1,2,0,0\n"))  # distinct names are fine
+
+
+def test_decimal_commas_are_read_as_numbers_and_said_so(tmp_path):
+    from glassnet.data.decimals import DecimalCommaWarning
+
+    text = "temp;hum;city\n" + "".join(f"{20 + i},{i % 10};{40 + i};c{i % 3}\n"
+                                       for i in range(30))
+    path = write(tmp_path, "eu.csv", text)
+    with pytest.warns(DecimalCommaWarning, match=r"column\(s\) 'temp' hold numbers with a "
+                                                 r"decimal comma \(like '20,0'\)"):
+        df = read_csv(path, sep=";")
+    assert df["temp"].dtype == np.float64 and df["temp"].iloc[3] == pytest.approx(23.3)
+    assert df["hum"].tolist()[:2] == [40, 41] and df["city"].iloc[0] == "c0"
+    assert df.attrs["read_options"] == {"decimal": ","}
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DecimalCommaWarning)
+        said = read_csv(path, sep=";", decimal=",")        # asked for: no warning
+        kept = read_csv(path, sep=";", decimal=".")        # refused: stays text
+    pd.testing.assert_series_equal(said["temp"], df["temp"])
+    assert kept["temp"].iloc[0] == "20,0" and "read_options" not in kept.attrs
+    # thousands separators, and the odd junk value left for parse_numeric to report
+    grouped = write(tmp_path, "k.csv", "v;w\n1.234,5;a\n-2,25;b\n7;c\n" + "3,5;d\n" * 20
+                    + "n/a!;e\n")
+    with pytest.warns(DecimalCommaWarning):
+        got = read_csv(grouped, sep=";")
+    assert got["v"].iloc[:3].tolist() == [1234.5, -2.25, 7.0] and got["v"].iloc[-1] == "n/a!"
+    with pytest.raises(ValueError, match="data row 24 holds 'n/a!'"):
+        parse_numeric(got["v"], "v")

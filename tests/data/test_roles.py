@@ -18,6 +18,8 @@ from glassnet.data import infer_role, infer_roles, infer_task
     (["12/31/2024", "01/15/2025", "03/01/2025"], "datetime"),
     (["this film was a joy from start to end", "dull and far too long", "I loved it"], "text"),
     ([f"user{i:03d}" for i in range(25)], "id"),
+    ([f"car {i % 30}" for i in range(40)], "id"),  # near-unique: 30 names in 40 rows
+    ([f"city {i % 15}" for i in range(40)], "categorical"),
 ])
 def test_infer_role(values, role):
     assert infer_role(pd.Series(values)) == role
@@ -50,3 +52,16 @@ def test_a_saved_row_index_is_not_a_feature():
     assert infer_roles(indexed, target="y") == {"Unnamed: 0": "id", "x": "numeric"}
     assert infer_roles(indexed, target="y", roles={"Unnamed: 0": "numeric"})["Unnamed: 0"] == \
         "numeric"
+
+
+def test_a_string_target_with_many_classes_and_few_rows_each_is_refused():
+    from glassnet.errors import DataError
+
+    names = pd.Series([f"name{i % 60}" for i in range(150)])  # 60 classes, 2.5 rows each
+    with pytest.raises(DataError, match=r"60 different strings in 150 rows \(2.5 rows per "
+                                        r"class\).*--task regression.*--task classification"):
+        infer_task(names)
+    commas = pd.Series([f"{i % 70},{i % 7}" for i in range(100)])
+    with pytest.raises(DataError, match=r"decimal comma.*--decimal ,"):
+        infer_task(commas)
+    assert infer_task(pd.Series([f"c{i % 30}" for i in range(300)])) == "classification"

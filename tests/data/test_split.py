@@ -73,3 +73,20 @@ def test_split_errors_name_the_problem():
         split_indices(10, test_size="half")
     with pytest.raises(ValueError, match="whole row count"):
         split_indices(10, test_size=2.5)
+
+
+@pytest.mark.parametrize("n_test", [1, 2, 3, 11, 25])
+def test_stratified_row_counts_are_exact(n_test):
+    labels = np.array(["a"] * 40 + ["b"] * 35 + ["c"] * 2 + ["d"])
+    train, val, test = split_indices(len(labels), 9, n_test, seed=3, stratify=labels)
+    assert len(test) == n_test and len(val) == 9
+    assert set(labels[train]) == {"a", "b", "c", "d"}  # every class keeps a training row
+    if n_test >= 11:  # proportions as close as whole rows allow
+        share = n_test * 40 / len(labels)
+        assert abs(int((labels[test] == "a").sum()) - share) < 1
+
+
+def test_stratified_split_refuses_what_would_empty_a_class():
+    labels = np.array(["a", "b", "c", "d"])
+    with pytest.raises(ValueError, match="leave every class a training row"):
+        split_indices(4, 0, 1, seed=0, stratify=labels)

@@ -5,6 +5,7 @@ import hashlib
 import io
 import lzma
 import tarfile
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,29 @@ def test_cache_dir_follows_environment(monkeypatch, tmp_path):
     assert cache_dir() == tmp_path / "xdg" / "glassnet"
     # Without data_home the search goes repository data/ first, then the cache.
     assert imdb._repo_data_dir().name == "data"
+
+
+def test_a_failed_download_names_the_url_the_cache_folder_and_the_variable(tmp_path):
+    from glassnet.errors import DataError
+
+    url = (tmp_path / "not-served.tar.gz").as_uri()  # fails at once, like a machine offline
+    with pytest.raises(DataError) as info:
+        load_imdb("train", data_home=tmp_path / "cache", url=url, sha256="0" * 64,
+                  progress=False)
+    message = str(info.value)
+    assert message.startswith(f"could not download {url} (")
+    assert f"put aclImdb_v1.tar.gz in {tmp_path / 'cache'} (the cache folder" in message
+    assert "GLASSNET_CACHE" in message and "\n" not in message
+    assert not list((tmp_path / "cache").iterdir())  # no partial file left
+
+
+def test_the_sample_inside_the_package():
+    from glassnet.datasets.imdb import SAMPLE_SIZE, full_data_present
+
+    assert full_data_present()  # a source checkout keeps the full data in data/
+    for split in ("train", "test"):
+        df = load_imdb(split, sample=True)
+        assert len(df) == SAMPLE_SIZE and (df["label"] == "positive").sum() == SAMPLE_SIZE // 2
+        full = load_imdb(split)
+        assert df["text"].isin(set(full["text"])).all()  # reviews of that very split
+    assert not full_data_present(data_home=Path("/nonexistent"))

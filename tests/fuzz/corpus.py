@@ -129,7 +129,8 @@ def hostile_csvs(folder, rng):
     cats = pd.DataFrame({"code": [f"k{i:05d}" for i in range(20_000)] * 2,
                          "x": rng.normal(size=40_000).round(3)})
     cats["label"] = np.where(cats.x > 0, "yes", "no")
-    add("categories_20000.csv", "label", "error", cats.to_csv(index=False))
+    # 20,000 categories seen twice each: the 19 most frequent and <other> (max_categories)
+    add("categories_20000.csv", "label", "ok", cats.to_csv(index=False))
     # compressed: a small bomb (well past the expansion limit), truncated, fake
     comp = zlib.compressobj(9, zlib.DEFLATED, 31)
     chunk = ("1,2,yes\n" * 131072).encode()

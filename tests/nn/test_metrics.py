@@ -42,3 +42,19 @@ def test_metric_edge_cases():
         metrics.accuracy([], [])
     with pytest.raises(ValueError, match="labels"):
         metrics.accuracy([1, 2], [1])
+
+
+def test_macro_averages_follow_sklearn_when_classes_are_missing_from_a_split():
+    """A rare class absent from a small test set (and never predicted) does not count as 0:
+    scikit-learn averages over the labels in y_true or y_pred, and so does glassnet."""
+    y_true = np.array([0, 0, 1, 1, 1, 2, 2])       # classes 3..6 exist but not in this split
+    y_pred = np.array([0, 1, 1, 1, 4, 2, 0])       # 4: predicted, never true
+    ours = metrics.precision_recall_f1(y_true, y_pred, "macro", n_classes=7)
+    theirs = sk.precision_recall_fscore_support(y_true, y_pred, average="macro",
+                                                zero_division=0)[:3]
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    weighted = metrics.precision_recall_f1(y_true, y_pred, "weighted", n_classes=7)
+    np.testing.assert_allclose(weighted, sk.precision_recall_fscore_support(
+        y_true, y_pred, average="weighted", zero_division=0)[:3], rtol=1e-12)
+    # the issue's case: 7 classes, one present in the split: 0.1429 before, 1.0 (sklearn) now
+    assert metrics.precision_recall_f1([3, 3], [3, 3], "macro", n_classes=7) == (1.0, 1.0, 1.0)

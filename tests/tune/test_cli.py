@@ -18,9 +18,10 @@ def test_search_cli_end_to_end(toy, tmp_path):
     r = run_cli(data, "--target", "y", "--space", space, "--trials", 5, "--study", "toy",
                 "--out", "out", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    # default storage: an SQLite file in the folder the search ran in
-    assert (tmp_path / "glassnet-search.db").is_file()
-    trials = trials_of(f"sqlite:///{tmp_path / 'glassnet-search.db'}", "toy")
+    # default storage: an SQLite file in the --out folder, with the search's other files
+    assert (tmp_path / "out" / "glassnet-search.db").is_file()
+    assert not (tmp_path / "glassnet-search.db").exists()
+    trials = trials_of(f"sqlite:///{tmp_path / 'out' / 'glassnet-search.db'}", "toy")
     assert len(finished(trials)) == 5
     assert "best trials of 'toy'" in r.stdout and r.stdout.count("trial ") >= 5
     out = tmp_path / "out"
@@ -55,8 +56,10 @@ def existing(tmp_path_factory):
     data = write_toy(folder)
     frame = pd.read_csv(data)
     space = SearchSpace({"lr": Float(1e-3, 1e-1, log=True)}, fixed={"epochs": 3})
-    search(frame[["a", "b"]].to_numpy(), frame["y"].to_numpy(), space, n_trials=2,
-           storage=f"sqlite:///{folder / 'glassnet-search.db'}", study_name="s", verbose=False)
+    db = folder / "glassnet-out" / "search-s" / "glassnet-search.db"  # where the CLI looks
+    db.parent.mkdir(parents=True)
+    search(frame[["a", "b"]].to_numpy(), frame["y"].to_numpy(), space, task="regression",
+           n_trials=2, storage=f"sqlite:///{db}", study_name="s", verbose=False)
     return folder, data
 
 
@@ -72,7 +75,7 @@ BAD_SPACES = {
 @pytest.mark.parametrize("case", [*BAD_SPACES, "target", "storage"])
 def test_bad_input_is_one_line_exit_2_and_study_untouched(existing, case):
     folder, data = existing
-    db = folder / "glassnet-search.db"
+    db = folder / "glassnet-out" / "search-s" / "glassnet-search.db"
     before = _digest(db)
     args = [data, "--target", "y", "--trials", 4, "--study", "s", "--resume"]
     if case in BAD_SPACES:

@@ -24,7 +24,7 @@ def test_the_dashboard_finds_the_study_through_its_api(tmp_path):
     storage = f"sqlite:///{tmp_path / 'search.db'}"
     space = SearchSpace({"lr": Float(1e-3, 1e-1, log=True)}, fixed={"epochs": 2})
     X = np.column_stack([np.arange(40.0), np.arange(40) % 3])
-    search(X, np.arange(40) % 5 * 1.0, space, n_trials=2, storage=storage,
+    search(X, np.arange(40) % 5 * 1.0, space, task="regression", n_trials=2, storage=storage,
            study_name="watched", verbose=False)
     dashboard = start_dashboard(storage, port=0)
     try:

@@ -42,13 +42,13 @@ def _mid_trial(db, min_finished, timeout=120):
 
 def test_killed_search_resumes_without_losing_or_repeating_trials(tmp_path):
     data, space = write_toy(tmp_path, n=300), write_space(tmp_path, epochs=200, patience=0)
-    url = f"sqlite:///{tmp_path / 'glassnet-search.db'}"
+    url = f"sqlite:///{tmp_path / 'out' / 'glassnet-search.db'}"  # the default: in --out
     args = [data, "--target", "y", "--space", space, "--trials", 8, "--study", "r",
             "--heartbeat", 1, "--no-prune", "--quiet", "--out", "out"]
     proc = subprocess.Popen(glassnet_cmd(*args), cwd=tmp_path, env=cli_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _mid_trial(tmp_path / "glassnet-search.db", min_finished=3)
+        _mid_trial(tmp_path / "out" / "glassnet-search.db", min_finished=3)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..io import DEFAULT_OUT
+from ..paths import DEFAULT_OUT
 
 __all__ = ["DEFAULT_OUT", "blank_figure", "draw_network", "new_figure", "print_table",
            "save_figure", "speaker"]

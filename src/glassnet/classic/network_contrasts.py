@@ -45,7 +45,7 @@ LESSON_NETWORKS = {
     "gates: XOR 2-2-1": ([2, 2, 1], True, 4),
     "admissions: 6-2-1": ([6, 2, 1], False, 360),
     "deep-networks: 2-8-4-1": ([2, 8, 4, 1], True, 200),
-    "digits: 64-128-64-10": ([64, 128, 64, 10], True, 1350),
+    "digits: 64-128-64-10": ([64, 128, 64, 10], True, 1348),
     "overfitting: 2-64-64-1": ([2, 64, 64, 1], True, 60),
     "vanishing-gradients: 2-32x9-1": ([2, *[32] * 9, 1], True, 1000),
     "nine-steps tutorial: 2-4-4-3": ([2, 4, 4, 3], True, 7000),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..io import DEFAULT_OUT
+from ..paths import DEFAULT_OUT
 
 __all__ = ["DEFAULT_OUT", "check_output_path", "console", "fmt", "one_line_warnings", "plain"]
 

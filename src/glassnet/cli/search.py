@@ -11,10 +11,9 @@ import functools
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import UsageError
 from ..run_folder import RunFolder
+from .options import add_read_options, read_options, take_data_back
 from .output import DEFAULT_OUT, one_line_warnings
 from .tabular import add_log_option
 
@@ -24,7 +23,7 @@ def register(subparsers):
         "search", help="hyperparameter search (Optuna): resumable, parallel, multi-machine",
         description="Search network settings for DATA.csv; the study persists in --storage, so "
                     "an interrupted search continues with --resume.")
-    p.add_argument("data", metavar="DATA.csv", help="CSV file with a header row")
+    p.add_argument("data", metavar="DATA.csv", nargs="?", help="CSV file with a header row")
     p.add_argument("--target", required=True, help="column to predict")
     p.add_argument("--space", metavar="FILE", help="search space (.toml or .yaml); default: lr, "
                    "depth, width, activation and L2")
@@ -32,7 +31,7 @@ def register(subparsers):
                    "hold (a resumed study runs only the missing ones; default 30)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes on this machine")
     p.add_argument("--storage", default=None, help="SQLAlchemy URL of the study database "
-                   "(default sqlite:///glassnet-search.db in the current folder; "
+                   "(default: glassnet-search.db in the --out folder; "
                    "postgresql://user:pass@host/db to share a study between machines)")
     p.add_argument("--study", default=None, help="study name (default: DATA file's stem)")
     p.add_argument("--resume", action="store_true",
@@ -51,6 +50,7 @@ def register(subparsers):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="output folder (default glassnet-out/search-STUDY)")
     p.add_argument("--quiet", action="store_true", help="no line per trial")
+    add_read_options(p)
     add_log_option(p)
     p.add_argument("--dashboard", action="store_true", help="serve optuna-dashboard on the "
                    "study's storage at 127.0.0.1 while searching, and after it until Ctrl-C")
@@ -62,6 +62,7 @@ def register(subparsers):
 def cmd_search(args):
     from ..errors import require
 
+    take_data_back(args, "search")
     require("optuna", "tune", "glassnet search")
     from ..tune import SearchSpace, default_space
 
@@ -75,7 +76,7 @@ def cmd_search(args):
     study_name = args.study or Path(args.data).name.split(".")[0]
     out = Path(args.out or Path(DEFAULT_OUT) / f"search-{study_name}")
     with RunFolder(out, SEARCH_FILES, "search") as run:  # checked and locked before any work
-        return _search(args, run, space, study_name)
+        return _search(args, run, space, study_name, out)
 
 
 #: the files a search writes into --out (replaced as one unit when it ends)
@@ -83,10 +84,11 @@ SEARCH_FILES = ("best.toml", "best_model.npz", "optimization_history.png",
                 "param_importances.png", "metric_vs_params.png")
 
 
-def _search(args, run, space, study_name):
+def _search(args, run, space, study_name, out):
+    import numpy as np
+
     from ..data import split_indices
     from ..tune import (
-        DEFAULT_STORAGE,
         TableEncoder,
         best_trials_table,
         load_table,
@@ -96,11 +98,19 @@ def _search(args, run, space, study_name):
         write_best_config,
     )
 
-    X, y, task = load_table(args.data, args.target, args.task)
+    reading = read_options(args)
+    X, y, task, without = load_table(args.data, args.target, args.task, reading,
+                                     return_counts=True)
+    if without:
+        print(f"rows without a value in {args.target!r}: {without:,} (left out)")
     train, _, test = split_indices(len(y), val_size=0.0, test_size=args.test_size,
                                    seed=args.seed,
                                    stratify=y if task == "classification" else None)
     dev = np.sort(train)
+    storage = args.storage
+    if storage is None:  # the study lives with the search's other files (carried over)
+        out.mkdir(parents=True, exist_ok=True)
+        storage = f"sqlite:///{out / 'glassnet-search.db'}"
     make_prep = functools.partial(TableEncoder, args.target, task)
     probe = make_prep().fit(X.iloc[dev], y[dev])  # no usable column, one class: fail here
     classes = probe.tabular.classes_ if task == "classification" else None
@@ -108,12 +118,12 @@ def _search(args, run, space, study_name):
     if args.dashboard:
         from ..tune.dashboard import start_dashboard
 
-        dashboard = start_dashboard(args.storage or DEFAULT_STORAGE, args.dashboard_port)
+        dashboard = start_dashboard(storage, args.dashboard_port)
         print(f"dashboard: {dashboard.url}", flush=True)
     try:
         study, job = search(
             X.iloc[dev], y[dev], space, task=task, metric=args.metric, n_trials=args.trials,
-            jobs=args.jobs, storage=args.storage or DEFAULT_STORAGE, study_name=study_name,
+            jobs=args.jobs, storage=storage, study_name=study_name,
             resume=args.resume, sampler=args.sampler, cv=args.cv,
             val_fraction=args.val_size / (1 - args.test_size), seed=args.seed,
             prune=not args.no_prune, heartbeat=args.heartbeat, make_prep=make_prep,
@@ -122,11 +132,14 @@ def _search(args, run, space, study_name):
         print("search interrupted: finished trials are kept; run the same command with "
               "--resume to continue", file=sys.stderr)
         raise
+    from rich.measure import Measurement
+
     from .output import console
 
     term = console()
-    term = console(width=max(100, term.width))
-    term.print(best_trials_table(study, job.metric))
+    table = best_trials_table(study, job.metric)
+    needed = Measurement.get(term, term.options.update(max_width=10**5), table).minimum
+    console(width=max(100, term.width, needed)).print(table)  # wide rather than broken
     print(f"search wall time: {job.wall_time:.1f} s")
     write_best_config(study, space, run.file("best.toml"), job.metric)
     figures, notes = save_figures(study, run.staging, job.metric)
@@ -135,7 +148,9 @@ def _search(args, run, space, study_name):
     _, _, test_score = retrain_best(study, job, run.file("best_model.npz"),
                                     X.iloc[test] if len(test) else None,
                                     y[test] if len(test) else None,
-                                    extra={"target": args.target, "data": str(args.data)})
+                                    extra={"target": args.target, "data": str(args.data),
+                                           "read_options": reading,
+                                           "rows_without_target": without})
     run.commit()
     cfg = run.final("best.toml")
     print(f"best config: {cfg}  (glassnet train --config {cfg})")

@@ -8,68 +8,23 @@ repeats it.
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 from ..errors import UsageError, shorten, shown
+from .options import (
+    CONFIG_FLAGS,
+    add_read_options,
+    batch_size_arg,
+    count_or_auto,
+    hidden_sizes,
+    number_or_auto,
+    read_options,
+    role_arg,
+    size_arg,
+    take_data_back,
+)
 from .output import DEFAULT_OUT, check_output_path, console, fmt, one_line_warnings, plain
-
-# Flags that map one-to-one onto TrainConfig fields (dest -> field).
-_CONFIG_FLAGS = ("task", "hidden", "activation", "optimizer", "lr", "momentum", "epochs",
-                 "batch_size", "l1", "l2", "dropout", "patience", "validation_split", "seed",
-                 "dtype", "standardize_target")
-
-
-def _batch_size(text):
-    if text.lower() in ("full", "none"):
-        return "full"
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a positive integer or 'full', got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"batch size must be >= 1, got {value}")
-    return value
-
-
-def _size(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not (0 <= value < 1 or (value >= 1 and value.is_integer() and value < 2**53)):
-        raise argparse.ArgumentTypeError(
-            f"expected a fraction in [0, 1) or a whole row count, got {text!r}")
-    return int(value) if value >= 1 else value
-
-
-def _role(text):
-    column, sep, role = text.rpartition("=")
-    if not sep or not column:
-        raise argparse.ArgumentTypeError(f"expected COLUMN=ROLE, got {text!r}")
-    return column, role
-
-
-def _add_read_options(p):
-    g = p.add_argument_group("reading the CSV")
-    g.add_argument("--sep", help="column separator (default: ',')")
-    g.add_argument("--na-values", nargs="+", metavar="TEXT",
-                   help="extra markers of a missing value, e.g. '?' 'n/a'")
-
-
-def _read_options(args, saved=None):
-    """``read_csv`` keyword arguments: those saved with a model, then any flag given (both
-    checked against ``glassnet.data.reading.READ_OPTIONS``)."""
-    from ..data.reading import check_read_options
-
-    options = dict(saved or {})
-    if args.sep is not None:
-        options["sep"] = args.sep
-    if args.na_values:
-        options["na_values"] = list(args.na_values)
-    return check_read_options(options, "--sep/--na-values")
 
 
 def register(subparsers):
@@ -79,19 +34,19 @@ def register(subparsers):
         description="Train a network on DATA.csv to predict --target, and write the model, "
                     "metrics.json and plots into --out.",
     )
-    p.add_argument("data", help="CSV file with a header row")
+    p.add_argument("data", nargs="?", help="CSV file with a header row ('-': standard input)")
     p.add_argument("--target", "-t", required=True, help="the column to predict")
     p.add_argument("--config", metavar="TOML", help="settings file ([train] table); flags win")
     p.add_argument("--out", "-o", default=None, metavar="DIR",
                    help=f"output folder, written as one unit: this run's files replace the "
                         f"previous run's (default: {DEFAULT_OUT}/train-DATA, DATA the data "
                         "file's name)")
-    from ..config import TrainConfig
+    from ..config import default_settings
 
-    default = TrainConfig()
+    default = default_settings()  # the defaults, without building (or importing) the engine
 
     def note(name, text):
-        value = getattr(default, name)
+        value = default[name]
         value = " ".join(map(str, value)) if isinstance(value, list) else value
         return f"{text} (default: {'full' if value is None else value})"
 
@@ -99,65 +54,81 @@ def register(subparsers):
     g.add_argument("--task", choices=["auto", "regression", "classification"],
                    help=note("task", "auto: classification for strings or few whole-number "
                                       "labels, else regression"))
-    g.add_argument("--hidden", type=int, nargs="+", metavar="N",
-                   help=note("hidden", "hidden layer sizes"))
+    g.add_argument("--hidden", nargs="+", metavar="N",
+                   help=note("hidden", "hidden layer sizes; auto: one layer sized by the data"))
     g.add_argument("--activation",
                    help=note("activation", "relu, tanh, sigmoid, leaky_relu or identity"))
     g.add_argument("--optimizer",
                    help=note("optimizer", "sgd, adam, adamw, rmsprop or adagrad"))
     g.add_argument("--lr", type=float, help=note("lr", "learning rate"))
     g.add_argument("--momentum", type=float, help=note("momentum", "for sgd and rmsprop"))
-    g.add_argument("--epochs", type=int, help=note("epochs", "passes over the training rows"))
-    g.add_argument("--batch-size", type=_batch_size,
-                   help=note("batch_size", "rows per step, or 'full'"))
+    g.add_argument("--epochs", type=count_or_auto,
+                   help=note("epochs", "passes over the training rows (at most)"))
+    g.add_argument("--batch-size", type=batch_size_arg,
+                   help=note("batch_size", "rows per step, 'full' or auto: min(200, rows)"))
     g.add_argument("--l1", type=float, help=note("l1", "L1 penalty on weights"))
-    g.add_argument("--l2", type=float, help=note("l2", "L2 penalty on weights"))
+    g.add_argument("--l2", type=number_or_auto,
+                   help=note("l2", "L2 penalty on weights (auto: 1 / training rows)"))
     g.add_argument("--dropout", type=float,
                    help=note("dropout", "dropout rate after each hidden layer"))
-    g.add_argument("--patience", type=int,
+    g.add_argument("--patience", type=lambda t: count_or_auto(t, 0),
                    help=note("patience", "early stopping: epochs without validation "
                                           "improvement; 0 turns it off"))
     g.add_argument("--validation-split", type=float,
                    help=note("validation_split", "fraction of the non-test rows used for "
                                                   "validation"))
+    g.add_argument("--schedule", choices=["plateau", "none"],
+                   help=note("schedule", "plateau: halve the learning rate when the "
+                                         "validation loss stalls"))
+    g.add_argument("--ensemble", type=count_or_auto,
+                   help=note("ensemble", "networks averaged into one (auto: 5 below 1,000 "
+                                         "training rows, else 1)"))
+    g.add_argument("--linear-share", type=number_or_auto,
+                   help=note("linear_share", "share of a linear model in that average (auto: "
+                                             "0.5 for a regression below 1,000 rows, else 0)"))
     g.add_argument("--seed", type=int, help=note("seed", "seeds the split and the network"))
     g.add_argument("--dtype", choices=["float32", "float64"], help=note("dtype", ""))
     g.add_argument("--no-standardize-target", dest="standardize_target", action="store_const",
                    const=False, help="regression: train on the raw target values")
     d = p.add_argument_group("data")
-    d.add_argument("--test-size", type=_size, default=0.2,
+    d.add_argument("--test-size", type=size_arg, default=0.2,
                    help="test rows: a fraction or a count (default 0.2)")
     d.add_argument("--split", choices=["random", "time"], default="random",
                    help="random (stratified for classification) or time-ordered")
     d.add_argument("--test-days", type=int, help="time split: the last N days are the test set")
     d.add_argument("--time-column", help="time split: the column giving each row's time")
     d.add_argument("--drop", nargs="+", default=[], metavar="COL", help="columns to leave out")
-    d.add_argument("--role", type=_role, action="append", default=[], metavar="COL=ROLE",
+    d.add_argument("--role", type=role_arg, action="append", default=[], metavar="COL=ROLE",
                    help="override a column's role (numeric, categorical, boolean, datetime, "
                         "text, id)")
+    d.add_argument("--max-categories", type=lambda t: count_or_auto(t, 0), default=None,
+                   metavar="N", help="one-hot columns per categorical column at most: the N-1 "
+                                     "most frequent and <other> (default 20; 0: no limit)")
     d.add_argument("--no-plots", dest="plots", action="store_false", help="skip the PNG files")
     add_log_option(p)
-    _add_read_options(p)
+    add_read_options(p)
     p.set_defaults(func=cmd_train)
 
     p = subparsers.add_parser("evaluate", help="score a saved model on a labelled CSV")
     p.add_argument("model", help="model file written by glassnet train")
-    p.add_argument("data", help="CSV with the same columns, including the target")
+    p.add_argument("data", nargs="?", help="CSV with the same columns, including the target "
+                                           "('-': standard input)")
     p.add_argument("--json", metavar="PATH", help="also write the metrics as JSON ('-': "
                    "standard output, the tables then go to standard error)")
-    _add_read_options(p)
+    add_read_options(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = subparsers.add_parser("predict", help="predict the target for the rows of a CSV")
     p.add_argument("model", help="model file written by glassnet train")
-    p.add_argument("data", help="CSV with the feature columns (a target column is ignored)")
+    p.add_argument("data", nargs="?", help="CSV with the feature columns (a target column is "
+                                           "ignored; '-': standard input)")
     p.add_argument("--output", "-o", default="-", metavar="CSV",
                    help="where to write the predictions (default '-': standard output); text "
                         "starting with = + - @ is written as '= ... so spreadsheets do not run "
                         "it (glassnet.data.writing)")
     p.add_argument("--only-predictions", action="store_true",
                    help="write only the prediction (and probability) columns")
-    _add_read_options(p)
+    add_read_options(p)
     p.set_defaults(func=cmd_predict)
 
     p = subparsers.add_parser("info", help="show a model file's network, data and settings")
@@ -179,8 +150,8 @@ def config_from_args(args):
 
     config = TrainConfig.from_toml(args.config) if args.config else TrainConfig()
     changes = {}
-    for name in _CONFIG_FLAGS:
-        value = getattr(args, name, None)
+    for name in CONFIG_FLAGS:
+        value = hidden_sizes(args.hidden) if name == "hidden" else getattr(args, name, None)
         if value is not None:
             changes[name] = None if value == "full" else value
     return config.replace(**changes) if changes else config
@@ -195,7 +166,7 @@ def metrics_table(scores, title, task):
     table.add_column("metric" if task == "classification" else "metric (target units)")
     for name in parts:
         table.add_column(plain(name, 40), justify="right")
-    keys = [k for k in scores[parts[0]] if k != "confusion_matrix"]
+    keys = [k for k in scores[parts[0]] if k not in ("confusion_matrix", "rows_without_target")]
     for key in keys:
         label = "loss (standardized)" if key == "loss" else key
         table.add_row(label, *[fmt(scores[name].get(key, "")) for name in parts])
@@ -224,7 +195,7 @@ def _out_folder(args):
     """``--out``, or ``glassnet-out/train-NAME`` for data file NAME.csv: a run's own folder."""
     if args.out is not None:
         return args.out
-    stem = Path(str(args.data)).name.split(".")[0] or "data"
+    stem = "stdin" if args.data == "-" else Path(str(args.data)).name.split(".")[0] or "data"
     return str(Path(DEFAULT_OUT) / f"train-{stem}")
 
 
@@ -233,16 +204,17 @@ def cmd_train(args):
     from ..run_folder import RunFolder
     from ..tabular import RUN_FILES
 
+    take_data_back(args, "train")
     one_line_warnings()
     config = config_from_args(args)
-    read_options = _read_options(args)
+    reading = read_options(args)
     if args.split == "time" and args.test_days is not None and args.time_column is None:
         raise UsageError("--test-days needs --time-column")
     with RunFolder(_out_folder(args), RUN_FILES, "train") as run:  # checked and locked now
-        return _train(args, config, read_options, run)
+        return _train(args, config, reading, run)
 
 
-def _train(args, config, read_options, run):
+def _train(args, config, reading, run):
     from rich.markup import escape
 
     from ..data import infer_task
@@ -250,7 +222,8 @@ def _train(args, config, read_options, run):
     from ..tabular import resolve_task, train_frame
 
     term = console()
-    df = _read(args.data, read_options)
+    df = _read(args.data, reading)
+    reading.update(df.attrs.get("read_options", {}))  # what reading found (decimal ',')
     if args.target not in df.columns:
         raise UsageError(f"target column {shown(args.target)} is not in {args.data}; columns: "
                          f"{listed(map(str, df.columns))}")
@@ -258,7 +231,20 @@ def _train(args, config, read_options, run):
     why = (f"auto: {infer_task(df[args.target].dropna(), return_reason=True)[1]}"
            if config.task == "auto" else "--task")
     term.print(f"[bold]{escape(str(args.data))}[/]: {len(df):,} rows, {df.shape[1]} "
-              f"columns; task [bold]{task}[/] ({escape(why)})")
+               f"columns; task [bold]{task}[/] ({escape(why)})")
+    without = int(df[args.target].isna().sum())
+    if without:
+        term.print(f"rows without a value in {shorten(args.target, 60)!r}: {without:,} "
+                   "(left out)", markup=False)
+
+    def before_training(prep, resolved):
+        rows = len(df) - without
+        term.print(f"{prep.n_features_} input features from {rows:,} rows "
+                   f"({prep.report_['rows']:,} of them for training)", markup=False)
+        term.print("\n".join(prep.summary().splitlines()[1:]), markup=False)
+        term.print(settings_line(resolved, prep.n_features_, prep.n_outputs_), markup=False)
+
+    extra = {} if args.max_categories is None else {"max_categories": args.max_categories}
     from .. import tracking
 
     trackers = tracking.open_trackers(
@@ -270,25 +256,28 @@ def _train(args, config, read_options, run):
             df, args.target, config.replace(task=task), run, roles=dict(args.role),
             drop=args.drop, test_size=args.test_size, split=args.split,
             test_days=args.test_days, time_column=args.time_column, progress=True,
-            plots=args.plots, source=args.data, read_options=read_options, callbacks=trackers,
+            plots=args.plots, source=args.data, read_options=reading, callbacks=trackers,
+            on_prepared=before_training, **extra,
         )
     except BaseException:
         tracking.finish(trackers, status="FAILED")
         raise
     tracking.finish(trackers, tracking.final_metrics(result.metrics),
                     [result.files[k] for k in ("model", "metrics") if k in result.files])
-    m, prep = result.metrics, result.preprocessor
+    m = result.metrics
     rows = m["rows"]
     term.print(f"rows: train {rows['train']:,}, validation {rows['val']:,}, "
-              f"test {rows['test']:,}; {prep.n_features_} input features")
-    term.print("\n".join(prep.summary().splitlines()[1:]), markup=False)
+               f"test {rows['test']:,}" + (f"; without a target {without:,}" if without else ""))
     for part, columns in m["unseen_categories"].items():
         text = "; ".join(f"{shorten(col, 60)} {v['count']} ({listed(v['values'], 5)})"
                          for col, v in list(columns.items())[:10])
         term.print(f"{part} rows with categories never seen in training (all-zero "
                    f"encoded): {text}", markup=False)
+    for part, columns in m["out_of_range"].items():
+        text = listed(f"{col} {k:,}" for col, k in columns.items())
+        term.print(f"{part} rows far outside the training range: {text}", markup=False)
     stop = (f", best epoch {m['best_epoch']} (early stopping)"
-            if m["best_epoch"] is not None and m["epochs_run"] < config.epochs else "")
+            if m["best_epoch"] is not None and m["epochs_run"] < m["config"]["epochs"] else "")
     term.print(f"trained {m['epochs_run']} epochs in {m['train_seconds']:.2f}s{stop}")
     term.print(metrics_table({k: m[k] for k in ("train", "val", "test") if k in m},
                              f"{shorten(args.target, 60)} ({task})", task))
@@ -300,15 +289,26 @@ def _train(args, config, read_options, run):
     return 0
 
 
+def settings_line(config, n_features, n_outputs):
+    """One line: the network and the training settings a run uses (``"auto"`` resolved)."""
+    net = "-".join(map(str, [n_features, *config.hidden, n_outputs]))
+    ensemble = f" x {config.ensemble} averaged" if config.ensemble > 1 else ""
+    batch = "full" if config.batch_size is None else config.batch_size
+    return (f"network {net} ({config.activation}){ensemble}; {config.optimizer} lr "
+            f"{config.lr:g}, batch {batch}, up to {config.epochs} epochs, patience "
+            f"{config.patience}, l2 {config.l2:g}, schedule {config.schedule}")
+
+
 def cmd_evaluate(args):
     from ..tabular import evaluate_frame
 
+    take_data_back(args, "evaluate")
     one_line_warnings()
     if args.json:
         check_output_path(args.json, (args.model, args.data), "--json")
     bundle = _load(args.model)
     prep = bundle.preprocessor
-    df = _read(args.data, _read_options(args, bundle.read_options))
+    df = _read(args.data, read_options(args, bundle.read_options))
     if prep.target not in df.columns:
         raise UsageError(f"{args.data} has no column {shown(prep.target)}, the target this model "
                          "was trained on; evaluate needs labelled rows (use predict otherwise)")
@@ -316,6 +316,9 @@ def cmd_evaluate(args):
     term = console(stderr=args.json == "-")  # standard output is the JSON's then
     term.print(metrics_table({Path(args.data).name: scores},
                              f"{shorten(prep.target, 60)} ({prep.task_})", prep.task_))
+    if scores["rows_without_target"]:
+        term.print(f"rows without a value in {shorten(prep.target, 60)!r}: "
+                   f"{scores['rows_without_target']:,} (left out)", markup=False)
     if prep.task_ == "classification":
         from rich.table import Table
 
@@ -346,11 +349,12 @@ def cmd_predict(args):
     from ..io import atomic_write_text
     from ..tabular import predict_frame
 
+    take_data_back(args, "predict")
     one_line_warnings()
     check_output_path(args.output, (args.model, args.data), "--output")
     bundle = _load(args.model)
     prep = bundle.preprocessor
-    df = _read(args.data, _read_options(args, bundle.read_options))
+    df = _read(args.data, read_options(args, bundle.read_options))
     pred, proba = predict_frame(bundle.model, prep, df)
     out = pd.DataFrame(index=df.index) if args.only_predictions else df.copy()
     out[f"predicted_{prep.target}"] = pred

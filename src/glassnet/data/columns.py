@@ -13,15 +13,25 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, shorten
-from .reading import first_bad, parse_numeric
+from .reading import first_bad, parse_numeric, row_name
 from .roles import _FALSE, _TRUE, TIME_ONLY
 
-__all__ = ["UnseenCategoryWarning", "column_names", "fit_column", "fit_numeric", "label_value",
-           "numeric_block", "plain_numbers", "transform_column", "transform_numeric"]
+__all__ = ["OTHER", "OutOfRangeWarning", "UnseenCategoryWarning", "column_names", "fit_column",
+           "fit_numeric", "label_value", "numeric_block", "out_of_range", "plain_numbers",
+           "transform_column", "transform_numeric"]
+
+
+OTHER = "<other>"  # the one-hot column of the rare categories grouped together
 
 
 class UnseenCategoryWarning(UserWarning):
-    """A categorical value (or a missing one) that training never saw: encoded as all zeros."""
+    """A categorical value (or a missing one) that training never saw: encoded as all zeros,
+    or as ``<other>`` when the column groups rare categories."""
+
+
+class OutOfRangeWarning(UserWarning):
+    """Rows whose numbers lie far outside what training saw: the network's answer there is an
+    extrapolation, however confident it looks."""
 
 
 def _category_strings(s):
@@ -64,7 +74,7 @@ def _parse_boolean(s, column):
         bad = values.isna() & lowered.notna()
     if bad.any():
         row, value = first_bad(s, bad)
-        raise DataError(f"column {column!r} is boolean but row {row} holds {value!r}")
+        raise DataError(f"column {column!r} is boolean but {row_name(row)} holds {value!r}")
     return values
 
 
@@ -91,7 +101,8 @@ def _parse_datetime(s, column, time_only=False):
         bad = parsed.isna() & s.notna() & (text != "")
         if bad.any():
             row, value = first_bad(s, bad)
-            raise DataError(f"column {column!r} holds dates but row {row} holds {value!r}")
+            raise DataError(f"column {column!r} holds dates but {row_name(row)} holds "
+                            f"{value!r}")
     if time_only:
         parsed = pd.Timestamp("1970-01-01") + (parsed - parsed.dt.normalize())
     return parsed
@@ -102,21 +113,45 @@ def _cyclic(values, period):
     return np.sin(angle), np.cos(angle)
 
 
-def fit_column(s, name, role, report, dtype="float64"):
+def _kept_categories(values, max_categories):
+    """``(kept, grouped)``: the categories that get a column of their own, and how many share
+    ``<other>``: those seen once, and all beyond the ``max_categories - 1`` most frequent."""
+    counts = values.value_counts()
+    if not max_categories:
+        return sorted(counts.index), 0
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    kept = [c for c, k in ranked if k > 1][:max_categories - 1]
+    if len(kept) == len(ranked):
+        return sorted(kept), 0
+    if not kept:  # every value once: nothing to group against (and an id, not a category)
+        return sorted(c for c, _ in ranked), 0
+    return sorted(kept), len(ranked) - len(kept)
+
+
+def fit_column(s, name, role, report, max_categories=None, dtype="float64"):
     """The fitted statistics (a JSON dict) of column ``s`` in ``role``; ``None`` for roles
     that make no features. Counts of what was found go into ``report``; a numeric value beyond
-    ``dtype``'s range is an error naming the row."""
+    ``dtype``'s range is an error naming the row.
+
+    ``max_categories``: a categorical column gets at most this many one-hot columns: the
+    most frequent categories, and ``<other>`` for the rest and for every category seen only
+    once (one row teaches its column nothing it can use on new rows). ``None`` or 0: one
+    column per category.
+    """
     n_missing = int(s.isna().sum())
     if role in ("text", "id"):
         report["ignored"][name] = role
         return None
     if role == "categorical":
         values = _category_strings(s)
-        categories = sorted(values.dropna().unique().tolist())
+        categories, grouped = _kept_categories(values.dropna(), max_categories)
         if n_missing:
             report["missing_category"][name] = n_missing
+        if grouped:
+            rows = int(values.notna().sum() - values.isin(categories).sum())
+            report.setdefault("grouped", {})[name] = {"categories": grouped, "rows": rows}
         return {"name": name, "role": role, "categories": categories,
-                "missing": bool(n_missing)}
+                "missing": bool(n_missing), "other": bool(grouped)}
     if role == "boolean":
         values = _parse_boolean(s, name)
         observed = values.dropna()
@@ -164,12 +199,25 @@ def _numeric_stats(values, name, report, dtype="float64", index=None):
     if big.any() or not (np.isfinite(mean) and np.isfinite(std)):
         pos = int(np.argmax(big if big.any() else np.abs(v) == np.nanmax(np.abs(v))))
         limit = "the range of " + dtype if big.any() else "what float64 can average"
-        raise DataError(f"column {shorten(name, 60)!r} holds {v[pos]:g} at row {index[pos]}, "
+        raise DataError(f"column {shorten(name, 60)!r} holds {v[pos]:g} at {row_name(index[pos])}, "
                         f"beyond {limit}; rescale the column (or train with --dtype float64)")
     if std == 0:
         report["constant"].append(name)
         std = 1.0
-    return {"mean": mean, "scale": std, "median": float(np.median(observed))}
+    return {"mean": mean, "scale": std, "median": float(np.median(observed)),
+            "min": float(observed.min()), "max": float(observed.max())}
+
+
+def out_of_range(raw, spec):
+    """How many values of ``raw`` (float64, NaN for missing) lie far outside the training
+    values: more than one training range (max - min) below the minimum or above the maximum.
+    0 for a column fitted without its range (an older model file) or a constant one."""
+    low, high = spec.get("min"), spec.get("max")
+    if low is None or high is None or high <= low:
+        return 0
+    span = high - low
+    with np.errstate(invalid="ignore"):
+        return int(np.count_nonzero((raw < low - span) | (raw > high + span)))
 
 
 # ---------------------------------------------------------------------------- many at once
@@ -191,8 +239,8 @@ def numeric_block(df, names):
     infinite = np.isinf(raw)
     if infinite.any():
         r, c = np.argwhere(infinite)[0]
-        raise DataError(f"column {shorten(names[c], 60)!r} holds {raw[r, c]} (infinite) at row "
-                        f"{df.index[r]}")
+        raise DataError(f"column {shorten(names[c], 60)!r} holds {raw[r, c]} (infinite) at "
+                        f"{row_name(df.index[r])}")
     return raw
 
 
@@ -212,10 +260,16 @@ def fit_numeric(df, names, dtype):
     return out
 
 
-def transform_numeric(df, specs):
+def transform_numeric(df, specs, report=None):
     """``(z, missing)``, both (n, m): ``transform_column``'s standardized values and missing
-    masks of the numeric ``specs`` (columns from ``plain_numbers``), computed at once."""
+    masks of the numeric ``specs`` (columns from ``plain_numbers``), computed at once; counts
+    of values far outside the training range go into ``report`` as ``transform_column``'s."""
     raw = numeric_block(df, [spec["name"] for spec in specs])
+    if report is not None:
+        for j, spec in enumerate(specs):
+            far = out_of_range(raw[:, j], spec)
+            if far:
+                report.setdefault("out_of_range", {})[spec["name"]] = far
     missing = np.isnan(raw)
     median, mean, scale = (np.array([spec[k] for spec in specs], dtype=np.float64)
                            for k in ("median", "mean", "scale"))
@@ -226,7 +280,8 @@ def column_names(spec):
     """The feature names a fitted column spec produces, in order."""
     name, role = spec["name"], spec["role"]
     if role == "categorical":
-        cats = spec["categories"] + (["<missing>"] if spec["missing"] else [])
+        cats = (spec["categories"] + ([OTHER] if spec.get("other") else [])
+                + (["<missing>"] if spec["missing"] else []))
         return [f"{name}={c}" for c in cats]
     if role == "datetime":
         parts = ["timestamp", *(["hour_sin", "hour_cos"] if spec["time_of_day"] else []),
@@ -247,7 +302,8 @@ def transform_column(s, spec, report, out=None):
     if role == "categorical":
         values = _category_strings(s)
         cats = spec["categories"]
-        width = len(cats) + spec["missing"]
+        other = bool(spec.get("other"))
+        width = len(cats) + other + spec["missing"]
         if out is None:
             out = np.zeros((n, width))
         else:
@@ -257,8 +313,10 @@ def transform_column(s, spec, report, out=None):
         codes = pd.Index(cats, dtype=object).get_indexer(values).astype(np.int64)
         codes[is_missing] = -1
         values = values.to_numpy()
+        if other:  # a rare category, or one never seen: <other>, as in training
+            codes[(codes < 0) & ~is_missing] = len(cats)
         if spec["missing"]:
-            codes[is_missing] = len(cats)
+            codes[is_missing] = len(cats) + other
         else:
             new_missing = int(is_missing.sum())
             if new_missing:
@@ -291,6 +349,9 @@ def transform_column(s, spec, report, out=None):
         else:
             parsed = _parse_datetime(s, name, spec["time_only"])
             raw = _seconds(parsed).to_numpy(dtype=np.float64)
+        far = out_of_range(raw, spec)
+        if far:
+            report.setdefault("out_of_range", {})[name] = far
         missing = np.isnan(raw)
         filled = np.where(missing, spec["median"], raw)
         cols = [(filled - spec["mean"]) / spec["scale"]]

@@ -20,11 +20,15 @@ Per column role (see ``glassnet.data.roles.infer_role``):
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError, UsageError, shorten, shown
+from .checks import check_unique_names, identifier_notes, target_copies
 from .columns import (
+    OutOfRangeWarning,
     column_names,
     fit_column,
     fit_numeric,
@@ -37,16 +41,19 @@ from .limits import check_finite_features, check_input_size, listed
 from .reading import parse_numeric
 from .roles import infer_roles, infer_task
 from .state import check_state
+from .summary import summary_text
 
 __all__ = ["TabularPreprocessor"]
 
 
 _STATE_VERSION = 1
+MAX_CATEGORIES = 20  # one-hot columns per categorical column, <other> included (see docs)
 
 
 def _frame(df, name="df"):
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
+    check_unique_names(df)
     if any(not isinstance(c, str) for c in df.columns):
         df = df.rename(columns=str)
     return df
@@ -70,6 +77,10 @@ class TabularPreprocessor:
         Regression only: train on ``(y - mean) / std``; ``inverse_transform_target`` undoes it.
     dtype : "float32" or "float64"
         The dtype of X (and of a regression y).
+    max_categories : int or None
+        At most this many one-hot columns per categorical column: the most frequent
+        categories, and ``<other>`` for the rest and for categories seen once. ``None``: one
+        column per category.
 
     Fitted attributes: ``task_``, ``roles_``, ``columns_`` (per-column statistics),
     ``feature_names_``, ``classes_`` (classification), ``target_mean_``/``target_scale_``
@@ -79,7 +90,7 @@ class TabularPreprocessor:
     """
 
     def __init__(self, target=None, task="auto", roles=None, drop=None,
-                 standardize_target=True, dtype="float32"):
+                 standardize_target=True, dtype="float32", max_categories=MAX_CATEGORIES):
         if task not in ("auto", "regression", "classification"):
             raise UsageError(f"task must be 'auto', 'regression' or 'classification', got "
                              f"{task!r}")
@@ -97,6 +108,11 @@ class TabularPreprocessor:
         self.drop = list(drop or [])
         self.standardize_target = bool(standardize_target)
         self.dtype = dtype
+        if max_categories is not None and (isinstance(max_categories, bool) or not isinstance(
+                max_categories, (int, np.integer)) or max_categories < 0 or max_categories == 1):
+            raise UsageError(f"max_categories must be None, 0 (no limit) or a whole number "
+                             f">= 2, got {max_categories!r}")
+        self.max_categories = None if not max_categories else int(max_categories)
 
     # ---------------------------------------------------------------- fitting
     @property
@@ -138,9 +154,12 @@ class TabularPreprocessor:
                 if n_missing:
                     report["imputed"][name] = n_missing
             else:
-                spec = fit_column(df[name], name, role, report, self.dtype)
+                spec = fit_column(df[name], name, role, report, self.max_categories, self.dtype)
             if spec is not None:
                 columns.append(spec)
+        report["identifiers"] = identifier_notes(df, roles, self.roles)
+        if self.target is not None:
+            report["reproduces_target"] = target_copies(df, self.target, self.task_, roles)
         if not columns:
             raise DataError("no feature columns are left to learn from "
                              f"(roles: {roles}); override roles or drop fewer columns")
@@ -222,7 +241,7 @@ class TabularPreprocessor:
         fast = set(plain_numbers(df, [spec["name"] for spec in self.columns_
                                       if spec["role"] == "numeric"]))
         specs = [spec for spec in self.columns_ if spec["name"] in fast]
-        z, missing = transform_numeric(df, specs)
+        z, missing = transform_numeric(df, specs, report)
         block = {spec["name"]: i for i, spec in enumerate(specs)}
         j = 0
         with np.errstate(over="ignore"):  # an overflow to inf is reported just below
@@ -240,6 +259,11 @@ class TabularPreprocessor:
                                                      X[:, j:j + k])
                 j += k
         check_finite_features(X, df.index, self.feature_names_, self.dtype)
+        if report.get("out_of_range"):
+            counts = listed(f"{c} {k:,}" for c, k in report["out_of_range"].items())
+            warnings.warn(f"rows with values far outside the training range (more than the "
+                          f"training range beyond its minimum or maximum), per column: {counts}; "
+                          "predictions there are extrapolations", OutOfRangeWarning, stacklevel=2)
         self.transform_report_ = report
         return (X, y) if with_target else X
 
@@ -316,7 +340,7 @@ class TabularPreprocessor:
             "version": _STATE_VERSION,
             "params": {"target": self.target, "task": self.task, "roles": self.roles,
                        "drop": self.drop, "standardize_target": self.standardize_target,
-                       "dtype": self.dtype},
+                       "dtype": self.dtype, "max_categories": self.max_categories},
             "task_": self.task_,
             "roles_": self.roles_,
             "columns_": self.columns_,
@@ -361,28 +385,9 @@ class TabularPreprocessor:
         return prep
 
     def summary(self):
-        """A short text: roles, features and what fit imputed or ignored."""
+        """A short text: roles, features and what fit imputed, grouped or ignored."""
         self._check_fitted()
-        lines = [f"task: {self.task_}   target: {shorten(self.target)}   features: "
-                 f"{self.n_features_}"]
-        for role in ("numeric", "boolean", "categorical", "datetime", "text", "id"):
-            cols = [c for c, r in self.roles_.items() if r == role]
-            if cols:
-                lines.append(f"{role:>11}: {listed(cols)}")
-        r = self.report_
-        if r["imputed"]:
-            lines.append("imputed (median/majority + indicator): "
-                         + listed(f"{c} {k}" for c, k in r["imputed"].items()))
-        if r["missing_category"]:
-            lines.append("missing as own category: "
-                         + listed(f"{c} {k}" for c, k in r["missing_category"].items()))
-        if r["ignored"]:
-            lines.append("not used: " + listed(f"{c} ({k})" for c, k in r["ignored"].items()))
-        if r["constant"]:
-            lines.append("constant in training: " + listed(r["constant"]))
-        if r["rows_without_target"]:
-            lines.append(f"rows without a target left out: {r['rows_without_target']}")
-        return "\n".join(lines)
+        return summary_text(self)
 
     def __repr__(self):
         state = "fitted" if self.is_fitted else "not fitted"

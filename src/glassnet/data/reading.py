@@ -1,5 +1,9 @@
 """Tables in: read a CSV with pandas, one clear error for any file that is not a usable CSV;
-parse a column as numbers, naming the first bad value."""
+parse a column as numbers, naming the first bad value.
+
+Rows are named in messages as ``data row N``: the N-th row after the header, counted from 1
+(line N + 1 of a file without blank lines), whatever part of the table the row ended up in.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import io
 import lzma
 import os
 import stat
+import sys
 import zlib
 from pathlib import Path
 
@@ -17,50 +22,91 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, UsageError, shorten, shown
+from .decimals import convert_decimal_commas
 
-__all__ = ["ENCODINGS", "MAX_NAME", "READ_OPTIONS", "bounded_decompression",
+__all__ = ["ENCODINGS", "MAX_NAME", "READ_OPTIONS", "STDIN", "bounded_decompression",
            "check_column_names", "check_read_options", "check_regular_file", "first_bad",
-           "parse_numeric", "read_csv"]
+           "parse_numeric", "read_csv", "row_name"]
 
 _COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+STDIN = "-"  # the path that means standard input
 
 
-def read_csv(path, **kwargs):
-    """Read ``path`` with ``pandas.read_csv``; a missing file, an empty file or a file that is
-    not a CSV (binary, one column of prose, ragged rows) raises one clear error naming it.
+def read_csv(path, *, decimal="auto", **kwargs):
+    """Read ``path`` (``"-"``: standard input) with ``pandas.read_csv``; a missing file, an
+    empty file or a file that is not a CSV (binary, one column of prose, ragged rows, two
+    columns of the same name) raises one clear error naming it.
 
-    Keyword arguments go to ``pandas.read_csv`` (``sep``, ``na_values``, ...).
+    ``decimal``: ``"auto"`` turns columns of numbers written with a decimal comma (``24,0``)
+    into numbers and warns (``DecimalCommaWarning``); ``","`` does so without the warning;
+    ``"."`` keeps them as text. ``df.attrs["read_options"]`` holds ``{"decimal": ","}`` when
+    such columns were found, so a model can read new files the same way.
+    Other keyword arguments go to ``pandas.read_csv`` (``sep``, ``na_values``, ...).
     """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"data file not found: {path}")
-    if path.is_dir():
-        raise DataError(f"{path} is a folder, not a CSV file")
-    check_regular_file(path)
-    # Compressed CSVs (.gz, .bz2, .xz) are sniffed decompressed, then read through a stream
-    # that stops at a size limit (a 1 MB file can expand to gigabytes).
-    compressed = path.suffix.lower() in _COMPRESSED
-    opener = _COMPRESSED.get(path.suffix.lower(), open)
-    try:
-        with opener(path, "rb") as f:
-            head = f.read(4096)
-    except (OSError, EOFError, lzma.LZMAError) as e:
-        raise DataError(f"{path} is not a readable {path.suffix} file: {e}") from None
+    opener = None
+    if str(path) == STDIN:  # a pipe: read whole here, never through check_regular_file
+        path, source = "standard input", io.BytesIO(sys.stdin.buffer.read())
+        head = source.getvalue()[:4096]
+    else:
+        path = source = Path(path)
+        if not path.exists():
+            raise FileNotFoundError(f"data file not found: {path}")
+        if path.is_dir():
+            raise DataError(f"{path} is a folder, not a CSV file")
+        check_regular_file(path)
+        # Compressed CSVs (.gz, .bz2, .xz) are sniffed decompressed, then read through a
+        # stream that stops at a size limit (a 1 MB file can expand to gigabytes).
+        if path.suffix.lower() in _COMPRESSED:
+            opener = _COMPRESSED[path.suffix.lower()]
+        try:
+            with (opener or open)(path, "rb") as f:
+                head = f.read(4096)
+        except (OSError, EOFError, lzma.LZMAError) as e:
+            raise DataError(f"{path} is not a readable {path.suffix} file: {e}") from None
     if not head.strip():
         raise DataError(f"{path} is empty")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError(f"{path} is not a CSV file (it holds binary data)")
+    if opener is not None:
+        kwargs.pop("compression", None)
+    df = _parse(path, source, opener, kwargs)
+    if df.shape[1] < 2:
+        raise DataError(
+            f"{path} has {df.shape[1]} column after parsing: not a CSV with features and a target "
+            "(if its separator is not ',', say which: sep=';' in Python, --sep ';' in the shell)"
+        )
+    if len(df) == 0:
+        raise DataError(f"{path} has a header but no rows")
+    check_column_names(df, path)
+    if not any(k in kwargs for k in ("header", "names")) and _maybe_renamed(df.columns):
+        _refuse_duplicate_names(path, source, opener, kwargs)
+    if df.shape[1] > 100:
+        # pandas' parser returns one block per column; a copy joins them, or every later row
+        # or column selection would cost a pandas call per column (seconds at 20,000 columns)
+        df = df.copy()
+    unnamed = [str(c) for c in df.columns if str(c).startswith("Unnamed: ")]
+    if len(unnamed) == df.shape[1]:
+        raise DataError(f"{path} has no header row")
+    df, converted = convert_decimal_commas(df, decimal, source=str(path))
+    if converted:
+        df.attrs["read_options"] = {"decimal": ","}
+    return df
+
+
+def _parse(path, source, opener, kwargs, **extra):
+    """``pandas.read_csv`` of ``source`` (through ``bounded_decompression`` when ``opener``
+    decompresses it), every parser failure one ``DataError`` naming ``path``."""
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
     try:
-        if compressed:
-            kwargs.pop("compression", None)
-            with bounded_decompression(path, opener) as stream:
-                df = pd.read_csv(stream, **kwargs)
-        else:
-            df = pd.read_csv(path, **kwargs)
+        if opener is not None:
+            with bounded_decompression(source, opener) as stream:
+                return pd.read_csv(stream, **{**kwargs, **extra})
+        return pd.read_csv(source, **{**kwargs, **extra})
     except (EOFError, lzma.LZMAError, zlib.error, OSError) as e:
         if isinstance(e, FileNotFoundError):
             raise
-        raise DataError(f"{path} is not a readable {path.suffix} file: {e}") from None
+        raise DataError(f"{path} is not a readable {Path(str(path)).suffix} file: {e}") from None
     except LookupError as e:  # an unknown encoding name
         raise DataError(f"cannot read {path}: {e}") from None
     except UnicodeDecodeError:
@@ -73,22 +119,27 @@ def read_csv(path, **kwargs):
         raise DataError(f"{path} is not a well-formed CSV: {first}") from e
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} holds no columns") from None
-    if df.shape[1] < 2:
-        raise DataError(
-            f"{path} has {df.shape[1]} column after parsing: not a CSV with features and a target "
-            "(if its separator is not ',', say which: sep=';' in Python, --sep ';' in the shell)"
-        )
-    if len(df) == 0:
-        raise DataError(f"{path} has a header but no rows")
-    check_column_names(df, path)
-    if df.shape[1] > 100:
-        # pandas' parser returns one block per column; a copy joins them, or every later row
-        # or column selection would cost a pandas call per column (seconds at 20,000 columns)
-        df = df.copy()
-    unnamed = [str(c) for c in df.columns if str(c).startswith("Unnamed: ")]
-    if len(unnamed) == df.shape[1]:
-        raise DataError(f"{path} has no header row")
-    return df
+
+
+def _maybe_renamed(columns):
+    # pandas renames a second "y" to "y.1" (a feature that may be the target itself): only a
+    # name of that form next to its stem needs the header read again to tell.
+    names = set(map(str, columns))
+    return any(stem in names for stem, dot, tail in (n.rpartition(".") for n in names)
+               if dot and tail.isdigit())
+
+
+def _refuse_duplicate_names(path, source, opener, kwargs):
+    options = {k: v for k, v in kwargs.items() if k not in ("usecols", "dtype", "nrows")}
+    header = _parse(path, source, opener, options, header=None, nrows=1, dtype=str)
+    names = [str(v).strip() for v in header.iloc[0] if isinstance(v, str)] if len(header) else []
+    seen, twice = set(), set()
+    for n in names:
+        (twice if n in seen else seen).add(n)
+    if twice:
+        raise DataError(f"{shorten(path)} has more than one column named "
+                        f"{', '.join(repr(shorten(n, 60)) for n in sorted(twice)[:5])}; "
+                        "rename them so that every column has its own name")
 
 
 def _is_stringish(s):
@@ -102,9 +153,17 @@ def first_bad(s, mask):
     return s.index[pos], s.iloc[pos]
 
 
+def row_name(label):
+    """How a message names the row with index ``label``: ``data row 8`` for label 7 of a
+    table read from a CSV (the 8th row after the header), else ``row <label>``."""
+    if isinstance(label, (int, np.integer)) and not isinstance(label, bool):
+        return f"data row {int(label) + 1}"
+    return f"row {shorten(repr(label), 60)}"
+
+
 def parse_numeric(s, column):
     """``s`` as float64; a value that is not a number (``"12,5"``, ``"n/a!"``) or is infinite
-    raises a ``DataError`` naming the column, the row label and the value."""
+    raises a ``DataError`` naming the column, the row and the value."""
     if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
         parsed = s.astype(np.float64)
     else:
@@ -112,17 +171,21 @@ def parse_numeric(s, column):
         bad = parsed.isna() & s.notna() & (s.astype(str).str.strip() != "")
         if bad.any():
             row, value = first_bad(s, bad)
+            hint = ("numbers with a decimal comma? read the file with decimal=',' "
+                    "(--decimal ,); else " if "," in str(value) else "")
             raise DataError(
-                f"column {column!r} is numeric but row {row} holds {value!r}"
-                f" ({int(bad.sum())} such value{'s' if bad.sum() > 1 else ''}); fix the data, "
-                "declare missing-value markers (na_values, --na-values) or make the column "
+                f"column {shorten(column, 60)!r} is numeric but {row_name(row)} holds "
+                f"{shorten(repr(value), 60)} ({int(bad.sum())} such "
+                f"value{'s' if bad.sum() > 1 else ''}); {hint}fix the data, declare "
+                "missing-value markers (na_values, --na-values) or make the column "
                 "categorical (roles, --role)"
             )
     infinite = np.isinf(parsed.to_numpy())
     if infinite.any():
         row, value = first_bad(s, infinite)
         value = value.item() if isinstance(value, np.generic) else value
-        raise DataError(f"column {shorten(column, 60)!r} holds {value!r} (infinite) at row {row}")
+        raise DataError(f"column {shorten(column, 60)!r} holds {value!r} (infinite) at "
+                        f"{row_name(row)}")
     return parsed
 
 
@@ -211,13 +274,15 @@ def check_read_options(options, source="reading options", error=UsageError):
                     f"allowed: {', '.join(READ_OPTIONS)}")
     out = {}
     for key, value in options.items():
-        if key in ("sep", "decimal"):
+        if key == "decimal" and value == "auto":  # found by read_csv (data/decimals.py)
+            pass
+        elif key in ("sep", "decimal"):
             if value == "\\t":
                 value = "\t"
             if not (isinstance(value, str) and len(value) == 1 and value not in "\r\n\"") or \
                     (key == "decimal" and value not in ".,"):
-                raise error(f"{source}: {key} must be one character"
-                            f"{' (. or ,)' if key == 'decimal' else ''}, got {shown(value)}")
+                mark = " (. or ,) or auto" if key == "decimal" else ""
+                raise error(f"{source}: {key} must be one character{mark}, got {shown(value)}")
         elif key == "na_values":
             value = [value] if isinstance(value, str) else value
             if not (isinstance(value, (list, tuple)) and len(value) <= 100 and

@@ -15,7 +15,8 @@ import pandas as pd
 
 from ..errors import DataError, UsageError
 
-__all__ = ["MAX_CLASSES", "ROLES", "TIME_ONLY", "infer_role", "infer_roles", "infer_task"]
+__all__ = ["ID_SHARE", "MAX_CLASSES", "ROLES", "ROWS_PER_CLASS", "TIME_ONLY", "infer_role",
+           "infer_roles", "infer_task"]
 
 ROLES = ("numeric", "categorical", "boolean", "datetime", "text", "id")
 
@@ -26,6 +27,8 @@ _DATE_LIKE = re.compile(r"^\s*\d{1,4}[-/.:]\d{1,2}([-/.:]\d{1,4})?([ T].*)?$")
 TIME_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$")
 _SAMPLE = 5000  # values examined to infer a string column's role
 MAX_CLASSES = 20  # an integer target with more distinct values than this is a regression
+ID_SHARE = 0.5  # a string column with more distinct values than this share of rows is an id
+ROWS_PER_CLASS = 5  # a string target with more than MAX_CLASSES classes needs this many rows each
 
 
 def _looks_boolean(values):
@@ -41,7 +44,7 @@ def infer_role(s):
       reported later rather than turning the column into categories): ``numeric``
     * datetime dtype, or date-shaped strings that pandas parses: ``datetime``
     * strings averaging 4+ words or 40+ characters: ``text``
-    * strings with a different value in every one of 20+ rows: ``id``
+    * strings in 20+ rows, more than half of them different (names, codes): ``id``
     * any other strings: ``categorical``
     """
     if pd.api.types.is_bool_dtype(s):
@@ -70,8 +73,8 @@ def infer_role(s):
             return "datetime"
     if values.str.split().str.len().mean() >= 4 or values.str.len().mean() >= 40:
         return "text"
-    if len(present) >= 20 and present.nunique() == len(present):
-        return "id"
+    if len(present) >= 20 and present.nunique() > ID_SHARE * len(present):
+        return "id"  # near-unique: one-hot columns would each describe a row or two
     return "categorical"
 
 
@@ -103,13 +106,28 @@ def infer_roles(df, target=None, roles=None, drop=None):
     return out
 
 
+def _refuse_too_many_classes(s):
+    """A string target with many classes and few rows each is almost never a classification
+    problem: numbers written with decimal commas, or an identifier. Refuse, with the way out."""
+    k, n = s.nunique(), len(s)
+    if k > MAX_CLASSES and n < ROWS_PER_CLASS * k:
+        commas = s.astype(str).str.fullmatch(r"\s*[-+]?\d+,\d+\s*").mean() >= 0.5
+        hint = ("its values look like numbers with a decimal comma: read the file with "
+                "decimal=',' (--decimal ,)" if commas else
+                "for numbers use task='regression' (--task regression)")
+        raise DataError(f"the target holds {k:,} different strings in {n:,} rows "
+                        f"({n / k:.1f} rows per class): too few to learn each class; {hint}, "
+                        "or say task='classification' (--task classification) to train anyway")
+
+
 def infer_task(y, return_reason=False):
     """``"classification"`` or ``"regression"`` for target values ``y``.
 
     Strings, booleans and categories are classification; numbers are classification when
     they are all whole numbers with at most ``MAX_CLASSES`` distinct values (and fewer than half
-    as many distinct values as rows), else regression. With ``return_reason`` a short
-    explanation comes too, for the command line to print.
+    as many distinct values as rows), else regression. Strings with more than ``MAX_CLASSES``
+    classes and fewer than ``ROWS_PER_CLASS`` rows per class are refused (``DataError``).
+    With ``return_reason`` a short explanation comes too, for the command line to print.
     """
     s = pd.Series(np.asarray(y)) if not isinstance(y, pd.Series) else y
     s = s.dropna()
@@ -122,6 +140,7 @@ def infer_task(y, return_reason=False):
         if numeric.notna().all():
             return infer_task(numeric, return_reason)
         task, why = "classification", "the target holds strings"
+        _refuse_too_many_classes(s)
     else:
         values = s.to_numpy(dtype=np.float64)
         k = len(np.unique(values))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from .reading import row_name
 
 __all__ = ["split_indices", "time_split", "train_val_test_split"]
 
@@ -38,8 +39,9 @@ def split_indices(n, val_size=0.2, test_size=0.2, seed=0, stratify=None, shuffle
     """Row indices ``(train, val, test)`` (each sorted) for ``n`` rows.
 
     ``stratify``: labels (n,) whose class proportions every part keeps: each class is shuffled
-    on its own and cut at its share, so a class with k rows gives round(k * test_size) to test
-    (always leaving at least one row of every class in train).
+    on its own and gives the part its share of rows, rounded so that the part has exactly the
+    rows asked for (``test_size=11`` gives 11 test rows) and every class keeps at least one
+    training row.
     ``shuffle=False`` cuts the rows in order: train first, then val, then test.
     """
     n_test = _count(test_size, n, "test_size")
@@ -63,22 +65,36 @@ def split_indices(n, val_size=0.2, test_size=0.2, seed=0, stratify=None, shuffle
             raise DataError("stratify labels must not be missing")
         test, val, train = [], [], []
         _, codes = np.unique(labels.astype(str), return_inverse=True)
-        f_test, f_val = n_test / n, n_val / n
-        for c in range(codes.max() + 1):
+        sizes = np.bincount(codes)
+        # Every class keeps at least one training row; the rest is shared out exactly.
+        k_test = _apportion(n_test, sizes, sizes - 1, rng)
+        k_val = _apportion(n_val, sizes, sizes - 1 - k_test, rng)
+        for c in range(len(sizes)):
             members = rng.permutation(np.nonzero(codes == c)[0])
-            k_test, k_val = round(f_test * len(members)), round(f_val * len(members))
-            # Rounding must not take a small class's last row away from training.
-            while k_test + k_val >= len(members) and k_test + k_val > 0:
-                if k_val >= k_test:
-                    k_val -= 1
-                else:
-                    k_test -= 1
-            test.append(members[:k_test])
-            val.append(members[k_test:k_test + k_val])
-            train.append(members[k_test + k_val:])
+            test.append(members[:k_test[c]])
+            val.append(members[k_test[c]:k_test[c] + k_val[c]])
+            train.append(members[k_test[c] + k_val[c]:])
         parts = np.concatenate(test), np.concatenate(val), np.concatenate(train)
     test_idx, val_idx, train_idx = (np.sort(p).astype(np.int64) for p in parts)
     return train_idx, val_idx, test_idx
+
+
+def _apportion(total, sizes, room, rng):
+    """Whole counts per class summing to ``total``, each as close to its share
+    ``total * size / n`` as whole numbers allow (largest remainders first, ties in a seeded
+    random order) and none above ``room`` (what a class can give)."""
+    if total > room.sum():
+        raise DataError(f"cannot take {total} rows and still leave every class a training row "
+                        f"(classes of sizes {sorted(sizes.tolist())}); take fewer rows")
+    share = total * sizes / sizes.sum()
+    counts = np.minimum(np.floor(share).astype(np.int64), room)
+    tie = rng.permutation(len(sizes))
+    while counts.sum() < total:
+        # the class furthest below its share that can still give a row
+        gap = np.where(counts < room, share - counts, -np.inf)
+        best = max(range(len(sizes)), key=lambda c: (gap[c], -tie[c]))
+        counts[best] += 1
+    return counts
 
 
 def train_val_test_split(data, val_size=0.2, test_size=0.2, *, seed=0, stratify=None,
@@ -119,7 +135,7 @@ def time_split(data, test_size=None, val_size=None, *, test_days=None, val_days=
         times = pd.to_datetime(data[time_column], errors="coerce", format="mixed", utc=True)
         if times.isna().any():
             row = data.index[int(np.argmax(times.isna().to_numpy()))]
-            raise DataError(f"time_column {time_column!r}: row {row} is not a date/time")
+            raise DataError(f"time_column {time_column!r}: {row_name(row)} is not a date/time")
         order = np.argsort(times.to_numpy(), kind="stable")
         data, times = _take(data, order), times.iloc[order].reset_index(drop=True)
     elif test_days is not None or val_days is not None:

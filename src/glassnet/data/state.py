@@ -69,6 +69,14 @@ _SPECS = {
 }
 
 
+# Keys a spec may lack: written by this version, absent from models saved before it.
+_OPTIONAL = {
+    "categorical": {"other": "flag"},  # a column grouping rare categories as <other>
+    "numeric": {"min": "finite", "max": "finite"},  # the training range (out-of-range check)
+    "datetime": {"min": "finite", "max": "finite"},
+}
+
+
 def _field(where, value, kind):
     check, what = _CHECKS[kind]
     if not check(value):
@@ -83,10 +91,15 @@ def _check_spec(i, spec):
         _fail(f"columns_[{i}].role", f"one of {sorted(_SPECS)}", role)
     _field(f"columns_[{i}].name", spec.get("name"), "text")
     wanted = {"name", "role", *_SPECS[role]}
-    if set(spec) != wanted:
-        _fail(f"columns_[{i}] ({role})", f"the keys {sorted(wanted)}", sorted(spec))
-    for key, kind in _SPECS[role].items():
-        _field(f"columns_[{i}].{key}", spec[key], kind)
+    optional = _OPTIONAL.get(role, {})
+    if not wanted <= set(spec) <= wanted | set(optional):
+        _fail(f"columns_[{i}] ({role})", f"the keys {sorted(wanted)}"
+              + (f" (and optionally {sorted(optional)})" if optional else ""), sorted(spec))
+    for key, kind in [*_SPECS[role].items(), *optional.items()]:
+        if key in spec:
+            _field(f"columns_[{i}].{key}", spec[key], kind)
+    if ("min" in spec) != ("max" in spec) or spec.get("min", 0) > spec.get("max", 0):
+        _fail(f"columns_[{i}].min/max", "both present and min <= max", spec)
     if role == "categorical" and len(set(spec["categories"])) != len(spec["categories"]):
         _fail(f"columns_[{i}].categories", "distinct", spec["categories"])
     if role == "boolean" and spec["fill"] not in (0, 1):
@@ -99,8 +112,10 @@ def check_state(state):
         _fail("the state", "a table", state)
     params = state.get("params")
     if not isinstance(params, dict) or not set(params) <= {
-            "target", "task", "roles", "drop", "standardize_target", "dtype"}:
+            "target", "task", "roles", "drop", "standardize_target", "dtype", "max_categories"}:
         _fail("params", "a table of the preprocessor's arguments", params)
+    if params.get("max_categories") is not None:
+        _field("params.max_categories", params["max_categories"], "count")
     if params.get("target") is not None:
         _field("params.target", params["target"], "text")
     if params.get("task", "auto") not in _TASKS:

@@ -23,23 +23,22 @@ import lzma
 import os
 import re
 import tarfile
+import urllib.error
 import urllib.request
+from importlib import resources
 from pathlib import Path
 
-__all__ = ["IMDB_SHA256", "IMDB_URL", "cache_dir", "download", "load_imdb", "sha256_file"]
+from ..errors import DataError
+from ..paths import CACHE_VARIABLE, cache_dir
+
+__all__ = ["IMDB_SHA256", "IMDB_URL", "SAMPLE_SIZE", "cache_dir", "download", "full_data_present",
+           "load_imdb", "sha256_file"]
 
 IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 IMDB_SHA256 = "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe"
 SPLITS = ("train", "test")
+SAMPLE_SIZE = 2000  # reviews per split in the sample inside the package (half positive)
 _NAME = re.compile(r"(\d+)_(\d+)\.txt$")
-
-
-def cache_dir():
-    """The user cache folder for downloaded data (created on first use, not here)."""
-    if os.environ.get("GLASSNET_CACHE"):
-        return Path(os.environ["GLASSNET_CACHE"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "glassnet"
 
 
 def _repo_data_dir():
@@ -61,39 +60,25 @@ def download(url, dest, sha256, *, progress=True):
 
     The bytes go to ``dest.part`` first and are renamed only after the checksum matches, so an
     interrupted or tampered download never leaves a file that looks complete. A mismatch
-    deletes the partial file and raises ``ValueError`` with both digests.
+    deletes the partial file and raises ``DataError`` (a ``ValueError``) with both digests; a
+    download that fails (offline, refused, cut off) raises ``DataError`` naming the URL, the
+    folder to put a copy in and the ``GLASSNET_CACHE`` variable.
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
-    h = hashlib.sha256()
     try:
-        with urllib.request.urlopen(url, timeout=60) as response, open(part, "wb") as out:
-            total = int(response.headers.get("Content-Length") or 0) or None
-            if progress:
-                from rich.progress import (
-                    BarColumn,
-                    DownloadColumn,
-                    Progress,
-                    TimeRemainingColumn,
-                    TransferSpeedColumn,
-                )
-
-                columns = ("[progress.description]{task.description}", BarColumn(),
-                           DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
-                with Progress(*columns) as bar:
-                    task = bar.add_task(f"downloading {dest.name}", total=total)
-                    while block := response.read(1 << 16):
-                        out.write(block)
-                        h.update(block)
-                        bar.update(task, advance=len(block))
-            else:
-                while block := response.read(1 << 16):
-                    out.write(block)
-                    h.update(block)
-        digest = h.hexdigest()
+        try:
+            digest = _fetch(url, part, dest.name, progress)
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", None) or e
+            raise DataError(
+                f"could not download {url} ({reason}); to use a copy fetched elsewhere, put "
+                f"{dest.name} in {dest.parent} (the cache folder; the {CACHE_VARIABLE} "
+                "environment variable chooses another)"
+            ) from None
         if digest != sha256:
-            raise ValueError(
+            raise DataError(
                 f"checksum mismatch for {url}: expected sha256 {sha256}, got {digest} "
                 "(an interrupted or altered download); nothing was kept, try again"
             )
@@ -102,6 +87,37 @@ def download(url, dest, sha256, *, progress=True):
         part.unlink(missing_ok=True)
         raise
     return dest
+
+
+def _fetch(url, part, name, progress):
+    """Stream ``url`` into the file ``part``; returns the hex SHA-256 of the bytes."""
+    h = hashlib.sha256()
+    with urllib.request.urlopen(url, timeout=60) as response, open(part, "wb") as out:
+        total = int(response.headers.get("Content-Length") or 0) or None
+        bar = task = None
+        if progress:
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TimeRemainingColumn,
+                TransferSpeedColumn,
+            )
+
+            bar = Progress("[progress.description]{task.description}", BarColumn(),
+                           DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+            bar.start()
+            task = bar.add_task(f"downloading {name}", total=total)
+        try:
+            while block := response.read(1 << 16):
+                out.write(block)
+                h.update(block)
+                if bar is not None:
+                    bar.update(task, advance=len(block))
+        finally:
+            if bar is not None:
+                bar.stop()
+    return h.hexdigest()
 
 
 def _reviews_from_archive(tar, split):
@@ -149,18 +165,34 @@ def _read_tsv(path):
     return df
 
 
-def load_imdb(split="train", *, data_home=None, download_if_missing=True, url=IMDB_URL,
-              sha256=IMDB_SHA256, progress=True):
+def _folders(data_home):
+    return [Path(data_home)] if data_home is not None else [_repo_data_dir(), cache_dir()]
+
+
+def full_data_present(data_home=None):
+    """True when both splits are on this machine (``load_imdb`` would not download)."""
+    return all(any((f / f"imdb_{split}.tsv.xz").is_file() for f in _folders(data_home))
+               for split in SPLITS)
+
+
+def load_imdb(split="train", *, sample=False, data_home=None, download_if_missing=True,
+              url=IMDB_URL, sha256=IMDB_SHA256, progress=True):
     """IMDB reviews of one split as a DataFrame with columns label, rating, text.
 
-    ``split``: "train" or "test" (25,000 reviews each). ``data_home`` replaces the search path
-    (the repository's ``data/`` and the user cache) by one folder, which also receives a
+    ``split``: "train" or "test" (25,000 reviews each). ``sample=True``: the sample that ships
+    inside the package instead (``SAMPLE_SIZE`` reviews of the split, half positive; see
+    ``glassnet/datasets/files/NOTICE.md``), for offline use. ``data_home`` replaces the search
+    path (the repository's ``data/`` and the user cache) by one folder, which also receives a
     download. ``url``/``sha256`` name the archive to fetch when no copy is found.
     """
     if split not in SPLITS:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if sample:
+        with resources.as_file(resources.files("glassnet.datasets")
+                               / "files" / f"imdb_sample_{split}.tsv.xz") as path:
+            return _read_tsv(path)
     name = f"imdb_{split}.tsv.xz"
-    folders = [Path(data_home)] if data_home is not None else [_repo_data_dir(), cache_dir()]
+    folders = _folders(data_home)
     for folder in folders:
         if (folder / name).is_file():
             return _read_tsv(folder / name)

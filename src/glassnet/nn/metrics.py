@@ -48,9 +48,12 @@ def confusion_matrix(y_true, y_pred, n_classes=None):
 def precision_recall_f1(y_true, y_pred, average="binary", n_classes=None):
     """Precision, recall and F1.
 
-    ``average="binary"``: of class 1 (two classes); ``"macro"``: unweighted mean over classes;
-    ``"weighted"``: mean weighted by class support; ``None``: per-class arrays.
-    A class never predicted has precision 0 (and one never present, recall 0), not NaN.
+    ``average="binary"``: of class 1 (two classes); ``"macro"``: unweighted mean over the
+    classes present in ``y_true`` or ``y_pred`` (scikit-learn's definition: a class absent
+    from both, as a rare class can be from a small test set, does not count as 0);
+    ``"weighted"``: mean weighted by class support; ``None``: per-class arrays (all
+    ``n_classes``). A class never predicted has precision 0 (and one never present, recall 0),
+    not NaN, as scikit-learn's ``zero_division=0``.
     """
     if average == "binary" and n_classes is None:
         n_classes = 2  # the positive class is 1 even when no sample has it
@@ -66,7 +69,9 @@ def precision_recall_f1(y_true, y_pred, average="binary", n_classes=None):
             raise ValueError("average='binary' needs two classes; use 'macro' or 'weighted'")
         return float(precision[1]), float(recall[1]), float(f1[1])
     if average == "macro":
-        return float(precision.mean()), float(recall.mean()), float(f1.mean())
+        seen = (actual > 0) | (predicted > 0)
+        return (float(precision[seen].mean()), float(recall[seen].mean()),
+                float(f1[seen].mean()))
     if average == "weighted":
         w = actual / actual.sum()
         return float(precision @ w), float(recall @ w), float(f1 @ w)

@@ -23,13 +23,14 @@ from .errors import DivergenceError
 from .fast.plan import FitPlan
 from .layers import Dense
 from .regularizers import Regularizer
+from .threads import blas_threads, threads_for
 
 __all__ = ["evaluate_checked", "fit", "resolve_metrics"]
 
 
 def fit(model, X, y, *, loss=None, optimizer=None, epochs=1, batch_size=None, shuffle=True,
         validation_data=None, validation_split=0.0, callbacks=None, verbose=1, metrics=None,
-        l1=0.0, l2=0.0, regularizer=None, clip_norm=None, sample_weight=None):
+        l1=0.0, l2=0.0, regularizer=None, clip_norm=None, sample_weight=None, threads="auto"):
     """Train ``model`` by mini-batch gradient descent; returns the ``History`` of every epoch.
 
     X: (n, n_features) array or CSR matrix; y: targets as the loss takes them (values (n,) or
@@ -41,8 +42,25 @@ def fit(model, X, y, *, loss=None, optimizer=None, epochs=1, batch_size=None, sh
     biases); ``clip_norm`` caps the global gradient norm; ``sample_weight`` (n,) weighs rows.
     ``verbose``: 0 silent, 1 about ten lines, 2 a line per epoch. ``callbacks``: ``Callback``
     objects called at the start and end of training, of each epoch and (those that override
-    the batch hooks) of each batch.
+    the batch hooks) of each batch. ``threads``: BLAS threads during training: ``"auto"`` one
+    thread for a small network (``glassnet.nn.threads``), an int that many, None BLAS's own
+    setting; restored afterwards.
     """
+    rows = getattr(X, "shape", None) or np.shape(X)
+    rows = rows[0] if len(rows) else 0
+    if isinstance(batch_size, (int, np.integer)) and batch_size > 0:  # else _fit says why
+        rows = min(int(batch_size), rows)
+    with blas_threads(threads_for(threads, model.layers, rows)):
+        return _fit(model, X, y, loss=loss, optimizer=optimizer, epochs=epochs,
+                    batch_size=batch_size, shuffle=shuffle, validation_data=validation_data,
+                    validation_split=validation_split, callbacks=callbacks, verbose=verbose,
+                    metrics=metrics, l1=l1, l2=l2, regularizer=regularizer,
+                    clip_norm=clip_norm, sample_weight=sample_weight)
+
+
+def _fit(model, X, y, *, loss, optimizer, epochs, batch_size, shuffle, validation_data,
+         validation_split, callbacks, verbose, metrics, l1, l2, regularizer, clip_norm,
+         sample_weight):
     loss = model.default_loss() if loss is None else losses_mod.get(loss)
     optimizer = optimizers_mod.Adam() if optimizer is None else optimizers_mod.get(optimizer)
     epochs = check_count("epochs", epochs)

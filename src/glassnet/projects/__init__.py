@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from ..io import DEFAULT_OUT
+from ..paths import DEFAULT_OUT
 
 __all__ = ["PROJECTS", "available", "get", "run", "tour_entries"]
 

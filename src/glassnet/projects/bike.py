@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ..datasets.bike import load_bike_sharing
-from ..io import DEFAULT_OUT
 from ..nn import SGD, Dense, EarlyStopping, Sequential, Sigmoid
+from ..paths import DEFAULT_OUT
 
 NAME = "bike-sharing"
 TITLE = "Bike sharing: rentals per hour (UCI), sigmoid hidden layer, linear output"

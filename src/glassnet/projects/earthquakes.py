@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io import DEFAULT_OUT
+from ..paths import DEFAULT_OUT
 
 NAME = "earthquakes"
 TITLE = "Earthquake magnitude (USGS 1965-2016): random search vs baselines"
@@ -76,6 +76,10 @@ def run(quick=False, verbose=True, out=DEFAULT_OUT, trials=None, jobs=None, seed
     Writes the study (``earthquakes-search.db``) and the retrained network
     (``earthquakes-model.npz``) into ``out``.
     """
+    from ..errors import require
+
+    for module in ("optuna", "sklearn"):  # the search, then the baselines
+        require(module, "tune,sklearn", "the earthquakes example")
     from ..datasets.earthquakes import earthquake_features, load_earthquakes
     from ..nn.metrics import mae, rmse
     from ..tune import SearchSpace, best_config, retrain_best, search
@@ -106,7 +110,7 @@ def run(quick=False, verbose=True, out=DEFAULT_OUT, trials=None, jobs=None, seed
         print(f"random search: {n_trials} trials, {jobs} process{'es' if jobs > 1 else ''}, "
               f"validation MAE on 15% of the rows; study in {db}")
     t0 = time.perf_counter()
-    study, job = search(X[dev], y[dev], space, n_trials=n_trials, jobs=jobs,
+    study, job = search(X[dev], y[dev], space, task="regression", n_trials=n_trials, jobs=jobs,
                         storage=f"sqlite:///{db}", study_name="earthquakes",
                         val_fraction=0.15 / 0.85, seed=seed, verbose=verbose)
     search_time = time.perf_counter() - t0

@@ -20,7 +20,11 @@ Choices that differ from ``MLPClassifier`` (see the README, "scikit-learn estima
 * the regressor's ``loss_curve_`` is the engine's mean squared error, not MLP's half of it.
 """
 
-from ._estimators import GlassNetClassifier, GlassNetRegressor
-from ._transformer import TabularTransformer
+from ..errors import require
+
+require("sklearn", "sklearn", "glassnet.sklearn")  # one clear line instead of a traceback
+
+from ._estimators import GlassNetClassifier, GlassNetRegressor  # noqa: E402
+from ._transformer import TabularTransformer  # noqa: E402
 
 __all__ = ["GlassNetClassifier", "GlassNetRegressor", "TabularTransformer"]

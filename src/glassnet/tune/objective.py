@@ -22,7 +22,7 @@ from ..nn import metrics as M
 from ..tracking import finish, open_trackers
 from .study import draw_of
 
-__all__ = ["METRICS", "Objective", "OptunaPruning", "make_folds",
+__all__ = ["METRICS", "SECOND_METRICS", "Objective", "OptunaPruning", "make_folds",
            "score"]
 
 
@@ -51,6 +51,10 @@ METRICS = {
     "accuracy": (_accuracy, "maximize", "classification"),
     "log_loss": (_log_loss, "minimize", "classification"),
 }
+
+
+# What a classification trial records beside its metric (user attributes of the trial).
+SECOND_METRICS = ("accuracy", "log_loss")
 
 
 def check_metric(metric, task):
@@ -150,6 +154,7 @@ class Objective:
         config = self.space.suggest(trial).replace(seed=self.seed + draw_of(trial))
         trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
         values, epochs = [], []
+        seconds = {name: [] for name in SECOND_METRICS} if self.task == "classification" else {}
         folds = self.prepared()
         for k, (Xtr, ytr, Xv, yv, yv_true, prep) in enumerate(folds):
             cbs = ([OptunaPruning(trial, self.metric, self.task, Xv, yv_true, prep, 5)]
@@ -169,8 +174,10 @@ class Objective:
             except BaseException:
                 finish(trackers, status="FAILED")
                 raise
-            values.append(score(self.metric, yv_true,
-                                predict_for_metric(fitted.model, self.task, Xv, prep)))
+            prediction = predict_for_metric(fitted.model, self.task, Xv, prep)
+            values.append(score(self.metric, yv_true, prediction))
+            for name, kept in seconds.items():
+                kept.append(score(name, yv_true, prediction))
             finish(trackers, {f"val_{self.metric}": values[-1]})
             epochs.append(fitted.epochs)
             if len(folds) > 1:
@@ -179,7 +186,9 @@ class Objective:
                     trial.set_user_attr("stopped", f"pruned after fold {k + 1}")
                     raise optuna.TrialPruned(f"pruned after fold {k + 1}")
         trial.set_user_attr("epochs", round(float(np.mean(epochs))))
-        trial.set_user_attr("hidden", list(config.hidden))
+        for name, kept in seconds.items():
+            trial.set_user_attr(name, float(np.mean(kept)))
+        trial.set_user_attr("hidden", list(fitted.config.hidden))
         value = float(np.mean(values))
         if not math.isfinite(value):
             trial.set_user_attr("stopped", "non-finite validation metric")

@@ -99,16 +99,20 @@ class TableEncoder:
         return self.tabular.to_dict()
 
 
-def load_table(path, target, task="auto"):
-    """``(features frame, target values, task)`` from the CSV at ``path``."""
-    df = read_csv(path)
+def load_table(path, target, task="auto", read_options=None, return_counts=False):
+    """``(features frame, target values, task)`` from the CSV at ``path`` (read with
+    ``glassnet.data.read_csv`` and ``read_options``). Rows without a target value are left out;
+    with ``return_counts`` a fourth value says how many."""
+    df = read_csv(path, **(read_options or {}))
     if target not in df.columns:
         cols = ", ".join(map(str, df.columns[:20]))
         raise DataError(f"target column {target!r} is not in {path} (columns: {cols})")
+    without = int(df[target].isna().sum())
     df = df[df[target].notna()]
     if len(df) < 10:
         raise DataError(f"{path} has {len(df)} rows with a {target!r} value; a search needs "
                         "at least 10")
     if task == "auto":
         task = infer_task(df[target])
-    return df.drop(columns=[target]).reset_index(drop=True), df[target].to_numpy(), task
+    out = df.drop(columns=[target]).reset_index(drop=True), df[target].to_numpy(), task
+    return (*out, without) if return_counts else out

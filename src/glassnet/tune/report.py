@@ -10,7 +10,7 @@ import numpy as np
 from ..config import fit_config
 from ..errors import UsageError
 from ..io import atomic_write_text, save_model
-from .objective import predict_for_metric, score
+from .objective import SECOND_METRICS, predict_for_metric, score
 from .study import draw_of
 
 __all__ = ["best_config", "best_trials_table", "retrain_best", "save_figures",
@@ -50,20 +50,22 @@ def best_trials_table(study, metric, top=10):
     table = Table(title=Text(f"best trials of {shorten(study.study_name, 60)!r}: "
                              f"{states.count('COMPLETE')} complete, {states.count('PRUNED')} "
                              f"pruned, {states.count('FAIL')} failed"), title_justify="left")
-    table.add_column("trial", justify="right")
-    table.add_column(metric, justify="right")
-    table.add_column("epochs", justify="right")
+    also = [m for m in SECOND_METRICS if m != metric and any(m in t.user_attrs for t in trials)]
     names = sorted({k for t in trials for k in t.params})
-    for name in names:
-        table.add_column(name, justify="right", overflow="fold")
+    # A header never breaks: every column is at least as wide as its name (a table too wide
+    # for the terminal is printed on a wider console by the caller instead).
+    for name in ["trial", metric, *also, "epochs", *names]:
+        table.add_column(name, justify="right", min_width=len(name), no_wrap=True)
     for t in trials:
-        table.add_row(str(t.number), f"{t.value:.4g}", str(t.user_attrs.get("epochs", "")),
+        table.add_row(str(t.number), f"{t.value:.4g}",
+                      *[_fmt(t.user_attrs.get(m, "")) for m in also],
+                      str(t.user_attrs.get("epochs", "")),
                       *[Text(_fmt(t.params.get(n, ""))) for n in names])
     return table
 
 
 def _fmt(v):
-    return f"{v:.3g}" if isinstance(v, float) else str(v)
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
 def write_best_config(study, space, path, metric):

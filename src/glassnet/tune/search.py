@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import UsageError
 from ..tracking import check_spec
-from .objective import Objective, check_metric, make_folds
+from .objective import SECOND_METRICS, Objective, check_metric, make_folds
 from .prepare import ArrayStandardizer
 from .space import SearchSpace
 from .study import (
@@ -68,14 +68,31 @@ def _trial_printer(metric, prefix=""):
         attrs = trial.user_attrs
         params = ", ".join(f"{k}={_short(v)}" for k, v in trial.params.items())
         if trial.state.name == "COMPLETE":
-            line = f"{metric} {trial.value:.4g} ({attrs.get('epochs', '?')} epochs)"
+            also = "".join(f", {name} {attrs[name]:.4g}" for name in SECOND_METRICS
+                           if name in attrs and name != metric)
+            line = f"{metric} {trial.value:.4g}{also} ({attrs.get('epochs', '?')} epochs)"
         elif trial.state.name == "PRUNED":
             line = attrs.get("stopped", "pruned")
         else:
             line = f"failed: {attrs.get('stopped', 'error')}"
-        print(f"{prefix}trial {trial.number:>3}: {line[:60]}  [{params}]", flush=True)
+        say(f"{prefix}trial {trial.number:>3}: {line[:72]}  [{params}]")
 
     return report
+
+
+def say(line):
+    """Print ``line`` with one write of the whole line, so that the lines of worker processes
+    sharing a terminal or a pipe never interleave (a write of up to 4 KiB to a pipe is atomic,
+    and so is one to a terminal in practice; ``print`` may write a line in pieces)."""
+    data = (line + "\n").encode(sys.stdout.encoding or "utf-8", errors="replace")
+    sys.stdout.flush()
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # a captured stream (tests, notebooks)
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+        return
+    os.write(fd, data)
 
 
 def _short(v):
@@ -123,14 +140,18 @@ def _child(job, index):
         sys.exit(130)
 
 
-def search(X, y, space, *, task="regression", metric=None, n_trials=30, jobs=1,
+def search(X, y, space, *, task=None, metric=None, n_trials=30, jobs=1,
            storage=DEFAULT_STORAGE, study_name="glassnet", resume=False, sampler="random",
            cv=0, val_fraction=0.2, seed=0, prune=True, heartbeat=5, make_prep=None,
            classes=None, verbose=True, log=()):
     """Search ``space`` for the network that scores best on validation rows of (X, y).
 
     X: (n, n_features) numbers (or whatever ``make_prep()`` objects take); y: (n,) targets.
-    ``metric`` defaults to MAE for regression and log-loss for classification. Validation is
+    ``task``: "regression" or "classification", which must be said (0/1 labels searched as a
+    regression would be optimized by MAE); "auto" infers it from y as ``glassnet search``
+    does, and prints the decision.
+    ``metric`` defaults to MAE for regression and log-loss for classification (classification
+    trials record the accuracy too, and log-loss when the metric is accuracy). Validation is
     one shuffled hold-out of ``val_fraction`` of the rows, or ``cv``-fold cross-validation.
     ``n_trials`` counts the whole study: a resumed study runs only the missing trials.
     ``log``: ``--log`` values (``glassnet.tracking``) under which each trial is logged as a run.
@@ -138,8 +159,17 @@ def search(X, y, space, *, task="regression", metric=None, n_trials=30, jobs=1,
     """
     if not isinstance(space, SearchSpace):
         space = SearchSpace.from_dict(space)
+    if task is None:
+        raise UsageError("say which task the search is for: task='regression' or "
+                         "task='classification' (task='auto' infers it from y)")
+    if task == "auto":
+        from ..data import infer_task
+
+        task, why = infer_task(np.asarray(y), return_reason=True)
+        if verbose:
+            print(f"task {task} (auto: {why})")
     if task not in ("regression", "classification"):
-        raise UsageError(f"task must be 'regression' or 'classification', got {task!r}")
+        raise UsageError(f"task must be 'regression', 'classification' or 'auto', got {task!r}")
     for spec in log:
         check_spec(spec)
     metric, direction = check_metric(metric or ("mae" if task == "regression" else "log_loss"),

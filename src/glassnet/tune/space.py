@@ -33,19 +33,13 @@ asks for that). Every range and choice is checked against ``TrainConfig`` before
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
 
-from ..config import TrainConfig, read_settings_file
-from ..errors import UsageError, shown
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from ..config import AUTO, TrainConfig, parse_toml, read_settings_file
+from ..errors import UsageError, require, shown
 
 __all__ = ["Categorical", "Float", "Int", "SearchSpace"]
 
@@ -123,7 +117,14 @@ class SearchSpace:
             raise UsageError(f"search space: unknown fixed settings {unknown}; "
                              f"known: {sorted(known)}")
         self.fixed = base
-        self.base = TrainConfig(**base)
+        # A trial is one network: an ensemble (or a linear model beside it) would multiply
+        # every trial's cost and report the same epochs k times to the pruner. Fix
+        # ``ensemble`` / ``linear_share`` to search those.
+        self.base = TrainConfig(**{"ensemble": 1, "linear_share": 0.0, **base})
+        if "hidden_layers" in self.params and "hidden_units" not in self.params \
+                and self.base.hidden == AUTO:
+            raise UsageError("search space: hidden_layers needs a width: search hidden_units "
+                             "too, or fix hidden under [fixed]")
 
     @staticmethod
     def _validate(name, spec):
@@ -195,19 +196,14 @@ class SearchSpace:
             raise FileNotFoundError(f"search space file not found: {path}")
         text = read_settings_file(path)
         if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
+            yaml = require("yaml", "tune", f"a YAML search space ({path.name})",
+                           package="PyYAML", alternative="or write the space as TOML")
             try:
                 data = _safe_yaml(yaml, text, path)
             except yaml.YAMLError as e:
                 raise UsageError(f"{path} is not valid YAML: {e}") from None
         else:
-            try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as e:
-                raise UsageError(f"{path} is not valid TOML: {e}") from None
-            except RecursionError:
-                raise UsageError(f"{path} is nested too deeply to be a search space") from None
+            data = parse_toml(text, path, "a search space")
         return cls.from_dict(data)
 
     def to_dict(self):
@@ -258,7 +254,7 @@ class SearchSpace:
         elif isinstance(depth_p, Categorical):
             depth = trial.suggest_categorical("hidden_layers", list(depth_p.choices))
         else:
-            depth = len(self.base.hidden)
+            depth = 1 if self.base.hidden == AUTO else len(self.base.hidden)
         width = self.params.get("hidden_units")
         if width is None:
             return [self.base.hidden[0]] * depth
