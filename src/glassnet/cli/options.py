@@ -72,9 +72,9 @@ def add_read_options(p):
     g.add_argument("--sep", help="column separator (default: ',')")
     g.add_argument("--na-values", nargs="+", metavar="TEXT",
                    help="extra markers of a missing value, e.g. '?' 'n/a'")
-    g.add_argument("--decimal", choices=["auto", ",", "."], default=None,
-                   help="decimal mark of the numbers; auto (default) reads columns like "
-                        "'24,0' as numbers and says so")
+    g.add_argument("--decimal", choices=["auto", ",", "."], default=None, metavar="MARK",
+                   help="decimal mark of the numbers: auto (default), ',' or '.'; auto reads "
+                        "columns like '24,0' as numbers and says so")
 
 
 def read_options(args, saved=None):
