@@ -16,6 +16,7 @@ from glassnet import Dense, ReLU, Sequential, Softmax
 from glassnet.config import TrainConfig
 from glassnet.data import TabularPreprocessor
 from glassnet.io import ModelFileError, atomic_write, load_bundle, load_model, read_meta, save_model
+from glassnet.nn.serialization import canonical_json, metadata_digest
 from glassnet.tabular import predict_frame, train_frame
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -146,27 +147,70 @@ def test_tampered_weights_fail_their_checksum(good_file):
         load_model(good_file)
 
 
-def test_tampered_architecture_is_caught_by_the_shape_check(good_file):
-    def change(arrays):
+def _edit_meta(path, change, sign):
+    """Edit the metadata: naively (the checksum left as it was), or re-signed, as someone who
+    knows the format would (then the checks behind the checksum must catch it)."""
+    def edit(arrays):
         meta = json.loads(arrays["__meta__"].tobytes())
-        meta["layers"][0]["config"]["n_out"] = 65
-        meta["layers"][2]["config"]["n_in"] = 65
-        arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        change(meta)
+        if sign:
+            meta["metadata_sha256"] = metadata_digest(meta)
+        arrays["__meta__"] = np.frombuffer(canonical_json(meta), dtype=np.uint8)
 
-    _rewrite(good_file, change)
+    _rewrite(path, edit)
+
+
+def _wider(meta):
+    meta["layers"][0]["config"]["n_out"] = 65
+    meta["layers"][2]["config"]["n_in"] = 65
+
+
+def test_tampered_architecture_is_caught_by_the_checksum_and_by_the_shape_check(good_file):
+    _edit_meta(good_file, _wider, sign=False)
+    with pytest.raises(ModelFileError, match="metadata does not match its checksum"):
+        load_model(good_file)
+    _edit_meta(good_file, _wider, sign=True)
     with pytest.raises(ModelFileError, match=r"layers.0.W has shape \(3, 64\).*needs \(3, 65\)"):
         load_model(good_file)
 
 
 def test_tampered_class_labels_are_caught(good_file):
-    def change(arrays):
-        meta = json.loads(arrays["__meta__"].tobytes())
-        meta["classes"] = ["a", "b", "c"]
-        arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-
-    _rewrite(good_file, change)
+    _edit_meta(good_file, lambda meta: meta.update(classes=["yes", "no"]), sign=False)
+    with pytest.raises(ModelFileError, match="metadata does not match its checksum"):
+        load_model(good_file)
+    _edit_meta(good_file, lambda meta: meta.update(classes=["a", "b", "c"]), sign=True)
     with pytest.raises(ModelFileError, match="3 class labels"):
         load_model(good_file)
+
+
+def test_edited_statistics_or_permuted_labels_of_a_bundle_never_load_silently(tmp_path,
+                                                                              trained):
+    _, _, clf = trained
+    edits = {
+        "mean": lambda m: m["preprocessing"]["columns_"][0].update(mean=1e3),
+        "labels": lambda m: m["preprocessing"].update(classes_=["low", "high"]),
+        "categories": lambda m: next(c for c in m["preprocessing"]["columns_"]
+                                     if c["role"] == "categorical")["categories"].reverse(),
+        "reading options": lambda m: m["extra"].update(read_options={"skiprows": 10**9}),
+        "no checksums": lambda m: m.pop("checksums"),
+        "checksums null": lambda m: m.update(checksums=None),
+        "no metadata checksum": lambda m: m.pop("metadata_sha256"),
+    }
+    for change in edits.values():
+        path = save_model(clf.model, tmp_path / "m.npz", preprocessor=clf.preprocessor,
+                          extra={"read_options": {"sep": ","}})
+        _edit_meta(path, change, sign=False)
+        with pytest.raises(ModelFileError, match="checksum"):
+            load_bundle(path)
+    # Re-signed, the labels must still agree with the network's head and the preprocessing.
+    path = save_model(clf.model, tmp_path / "m.npz", preprocessor=clf.preprocessor)
+    _edit_meta(path, lambda m: m.update(classes=["low", "high"]), sign=True)
+    with pytest.raises(ModelFileError, match="class labels differ"):
+        load_bundle(path)
+    _edit_meta(path, lambda m: m.update(classes=["high", "low"], layers=m["layers"][:-1]),
+               sign=True)
+    with pytest.raises(ModelFileError, match="must end in one sigmoid output"):
+        load_bundle(path)
 
 
 def test_newer_format_version_asks_for_an_upgrade(good_file):
@@ -276,7 +320,11 @@ def test_killing_a_save_midway_leaves_the_previous_model_intact(tmp_path):
     loaded = load_model(path)
     x = np.random.default_rng(0).normal(size=(4, 1000))
     np.testing.assert_array_equal(loaded.predict(x), good.predict(x))
-    # The killed process's half-written temporary is the only debris, and it is not a model.
+    # The killed process's half-written temporary is the only debris, and it is not a model;
+    # it is named as glassnet's, with its process id, and the next save removes it.
     leftover = next(p for p in tmp_path.iterdir() if p.name.endswith(".tmp"))
+    assert leftover.name.startswith(f".model.npz.glassnet-{proc.pid}-")
     with pytest.raises(ModelFileError):
         load_model(leftover)
+    save_model(good, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["halfway", "model.npz", "save.py"]

@@ -74,8 +74,8 @@ def test_train_csv_writes_a_model_that_predicts_the_same_after_loading(tmp_path)
     df = demand(200)
     df.to_csv(tmp_path / "d.csv", index=False)
     result = train_csv(tmp_path / "d.csv", "demand", FAST.replace(epochs=20), tmp_path / "out")
-    assert set(result.files) == {"model", "metrics", "learning_curve", "predicted_vs_actual",
-                                 "residuals"}
+    assert set(result.files) == {"model", "metrics", "config", "learning_curve",
+                                 "predicted_vs_actual", "residuals"}
     bundle = load_bundle(result.files["model"])
     np.testing.assert_array_equal(predict_frame(bundle.model, bundle.preprocessor, df)[0],
                                   result.predict(df)[0])

@@ -13,7 +13,7 @@ import importlib
 from .nn.errors import DivergenceError, GlassnetError, ModelFileError
 
 __all__ = ["DataError", "DivergenceError", "GlassnetError", "MissingExtraError",
-           "ModelFileError", "UsageError", "require"]
+           "ModelFileError", "UsageError", "require", "shorten", "shown"]
 
 
 class UsageError(GlassnetError, ValueError):
@@ -36,3 +36,23 @@ def require(module, extra, what):
     except ImportError:
         top = module.split(".")[0]
         raise MissingExtraError(f"{what} needs {top}: pip install 'glassnet[{extra}]'") from None
+
+
+def shorten(text, limit=80):
+    """``text`` cut to at most ``limit`` characters, keeping both ends: user text (a 10 MB
+    column name, a cell) goes into messages and tables in bounded space."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    keep = max(1, (limit - 1) // 2)
+    return f"{text[:keep]}…{text[-keep:]}"
+
+
+def shown(value, limit=80):
+    """``repr(value)`` for a message, at most ``limit`` characters (a deeply nested or huge
+    value is cut, never formatted whole: ``reprlib`` stops at a few items per level)."""
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxstring, r.maxother, r.maxlist, r.maxdict, r.maxlevel = limit, limit, 6, 6, 3
+    return shorten(r.repr(value), limit)

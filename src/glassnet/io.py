@@ -12,6 +12,7 @@ feature count must match the first layer), ``training_config`` (a ``TrainConfig`
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field
 
@@ -32,6 +33,9 @@ DEFAULT_OUT = "glassnet-out"
 def _check_classes(classes, n_outputs):
     if not isinstance(classes, list) or not classes:
         raise ValueError("classes must be a non-empty list of labels")
+    if not all(isinstance(c, (str, int, float)) and not (isinstance(c, float) and
+                                                         not math.isfinite(c)) for c in classes):
+        raise ValueError("class labels must be strings, numbers or booleans")
     if len(set(map(json.dumps, classes))) != len(classes):
         raise ValueError(f"classes holds duplicates: {classes}")
     if n_outputs is not None and not (
@@ -88,13 +92,38 @@ def load_model(path, return_extra=False):
 def _load(path):
     model, meta = load(path)
     try:
+        if not isinstance(meta.get("extra", {}), dict):
+            raise ValueError("extra must be a table")
         if meta.get("classes") is not None:
             _check_classes(meta["classes"], model.n_outputs)
         if meta.get("preprocessing") is not None:
             _check_preprocessing(meta["preprocessing"], model.n_features)
+            _check_head(model, meta["preprocessing"], meta.get("classes"))
     except ValueError as e:
         raise ModelFileError(f"{path}: {e}") from None
     return model, meta
+
+
+def _check_head(model, state, classes):
+    """The network's output fits the preprocessor's task: a sigmoid for two classes, a softmax
+    over C, a linear unit for regression; and the file's class labels are the preprocessor's."""
+    from .nn.activations import Sigmoid, Softmax
+
+    task = state.get("task_")
+    kind = model.output_kind()
+    if task == "classification":
+        labels = state.get("classes_")
+        if not isinstance(labels, list):
+            raise ValueError("preprocessing has no class labels")
+        if classes is not None and classes != labels:
+            raise ValueError("the class labels differ from the preprocessing's")
+        want = "sigmoid_probs" if len(labels) == 2 else "softmax_probs"
+        if kind != want or model.n_outputs != (1 if len(labels) == 2 else len(labels)):
+            raise ValueError(f"a network for {len(labels)} classes must end in "
+                             f"{'one sigmoid' if len(labels) == 2 else 'a softmax'} output")
+    elif task == "regression" and (isinstance(model.layers[-1], (Sigmoid, Softmax))
+                                   or model.n_outputs != 1):
+        raise ValueError("a regression network must end in one linear output")
 
 
 @dataclass
@@ -111,6 +140,12 @@ class ModelBundle:
     @property
     def task(self):
         return getattr(self.preprocessor, "task_", None)
+
+    @property
+    def read_options(self):
+        """How the training CSV was read (separator, missing markers, decimal, encoding):
+        checked against ``glassnet.data.reading.READ_OPTIONS`` when the file was loaded."""
+        return dict(self.extra.get("read_options") or {})
 
     def _repr_html_(self):
         """A notebook's view: what the model predicts from what, its network and settings."""
@@ -140,17 +175,22 @@ def load_bundle(path):
     and ``TrainConfig`` (``None`` where the file has none), class labels and ``extra``."""
     from .config import TrainConfig
     from .data import TabularPreprocessor
+    from .data.reading import check_read_options
 
     model, meta = _load(path)
     prep = config = None
+    extra = meta.get("extra", {})
     try:
         if meta.get("preprocessing") is not None:
             prep = TabularPreprocessor.from_dict(meta["preprocessing"])
         if meta.get("training_config") is not None:
             config = TrainConfig.from_dict(meta["training_config"])
+        if "read_options" in extra:
+            extra["read_options"] = check_read_options(extra["read_options"],
+                                                       "the saved reading options")
     except (ValueError, TypeError) as e:
         raise ModelFileError(f"{path}: {e}") from None
-    return ModelBundle(model, prep, config, meta.get("classes"), meta.get("extra", {}), meta)
+    return ModelBundle(model, prep, config, meta.get("classes"), extra, meta)
 
 
 def export_onnx(model, path=None, *, dates_as_seconds=False):

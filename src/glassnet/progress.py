@@ -11,7 +11,9 @@ class RichProgress(Callback):
     """One bar that advances each epoch and shows the latest losses.
 
     Draws on standard error (so ``> file`` captures only results); when training stops early
-    the bar says so instead of sitting short of its end. ``console``: a ``rich.console.Console``.
+    the bar says so instead of sitting short of its end. The bar is transient, and
+    ``print_final`` prints its final state once the caller has accepted the result, so a run that
+    fails (diverges) leaves only its one-line error behind. ``console``: a ``rich.console.Console``.
     """
 
     def __init__(self, epochs, console=None, description="training"):
@@ -31,7 +33,8 @@ class RichProgress(Callback):
         self.progress = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[losses]}"), TimeElapsedColumn(),
-            console=console,
+            # Off a terminal (a log, a pipe) nothing is drawn until the final state below.
+            console=console, transient=True, disable=not console.is_terminal,
         )
         self.task = self.progress.add_task(self.description, total=self.epochs, losses="")
         self.progress.start()
@@ -51,3 +54,7 @@ class RichProgress(Callback):
             self.progress.update(self.task, description=f"stopped early at epoch {int(done)}",
                                  total=done)
         self.progress.stop()
+
+    def print_final(self):
+        """Print the bar's final state once (the caller does, after checking the result)."""
+        self.progress.console.print(self.progress.get_renderable())

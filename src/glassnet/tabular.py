@@ -16,10 +16,8 @@ back from the standardized scale the network trained on before any error is comp
 
 from __future__ import annotations
 
-import json
 import time
 import warnings
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -37,9 +35,12 @@ from .data import (
 from .data.reading import parse_numeric
 from .errors import DataError, UsageError
 from .nn import metrics
+from .run_folder import RunFolder
+from .run_outputs import RUN_FILES, write_outputs
+from .sanity import BaselineWarning, no_better_than_baseline
 
-__all__ = ["TrainResult", "evaluate_frame", "predict_frame", "split_frame", "train_csv",
-           "train_frame"]
+__all__ = ["RUN_FILES", "TrainResult", "evaluate_frame", "kept_read_options", "predict_frame",
+           "split_frame", "train_csv", "train_frame", "write_outputs"]
 
 
 class TrainResult(NamedTuple):
@@ -203,19 +204,39 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
                 split="random", test_days=None, time_column=None, progress=False, plots=True,
                 source=None, read_options=None, callbacks=()):
     """Split ``df``, fit the preprocessor on the training rows, train, score and (with
-    ``out_dir``) write ``model.npz``, ``metrics.json`` and the plots; returns ``TrainResult``.
+    ``out_dir``) write ``model.npz``, ``metrics.json``, ``run.toml`` and the plots; returns
+    ``TrainResult``.
 
+    ``out_dir``: a folder (or an open ``RunFolder``), written as one unit: it is checked and
+    locked before any work and holds the previous run's files until this run's are all written.
     ``config``: a ``TrainConfig`` (defaults if None). ``progress``: show a rich progress bar.
-    ``read_options``: the ``read_csv`` arguments the data was read with (``sep``,
-    ``na_values``), saved in the model file so predictions read new files the same way.
+    ``read_options``: the ``read_csv`` arguments the data was read with; those of
+    ``glassnet.data.reading.READ_OPTIONS`` (``sep``, ``na_values``, ``decimal``, ``encoding``)
+    are saved in the model file so predictions read new files the same way.
     ``test_size``: fraction or row count; see ``split_frame`` for ``split``/``test_days``.
     ``callbacks``: more ``fit`` callbacks, such as the trackers of ``glassnet.tracking``.
+    A run whose loss exploded raises ``DivergenceError`` and writes nothing; a model no better
+    than a constant on the validation rows warns (``BaselineWarning``).
     """
     config = TrainConfig() if config is None else config
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    read_options = kept_read_options(read_options)
+    # The output folder is checked and locked before any work (a second run on it fails now).
+    run = out_dir if isinstance(out_dir, RunFolder) or out_dir is None else \
+        RunFolder(out_dir, RUN_FILES).open()
+    try:
+        return _train(df, target, config, run, roles, drop, test_size, split, test_days,
+                      time_column, progress, plots, source, read_options, callbacks)
+    finally:
+        if run is not None and not run.committed:
+            run.abort()
+
+
+def _train(df, target, config, run, roles, drop, test_size, split, test_days, time_column,
+           progress, plots, source, read_options, extra_callbacks=()):
     df = df.rename(columns=str)
     task = resolve_task(df, target, config.task)
     train, val, test = split_frame(df, target, task, config, test_size, split, test_days,
@@ -231,19 +252,21 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
         # Counted per part in the metrics ("unseen_categories") instead of warned per call.
         warnings.simplefilter("ignore", UnseenCategoryWarning)
         validation = prep.transform(val) if len(val) else None
+        prep.transform(test)  # a bad value in the test rows stops the run now, not after it
     n_classes = len(prep.classes_) if task == "classification" else None
 
-    fit_callbacks, bar = [], None
+    callbacks, bar = [], None
     if progress:
         from .progress import RichProgress
 
         bar = RichProgress(config.epochs)
-        fit_callbacks.append(bar)
-    fit_callbacks += list(callbacks)
+        callbacks.append(bar)
+    callbacks += list(extra_callbacks)
     start = time.perf_counter()
     try:
-        fitted = fit_config(config, X_train, y_train, task, n_classes, validation,
-                            fit_callbacks)
+        fitted = fit_config(config, X_train, y_train, task, n_classes, validation, callbacks)
+        if bar is not None:
+            bar.print_final()  # not for a run that diverged: its error stands alone
     finally:
         if bar is not None and getattr(bar, "progress", None) is not None:
             bar.progress.stop()
@@ -279,47 +302,26 @@ def train_frame(df, target, config=None, out_dir=None, *, roles=None, drop=None,
     }
     if task == "classification":
         result["classes"] = prep.classes_
+    ref = "val" if "val" in scores else "train"
+    warning = no_better_than_baseline(task, scores[ref], arrays[ref][0], arrays["train"][0],
+                                      getattr(prep, "classes_", None))
+    if warning:
+        result["warnings"] = [f"{'validation' if ref == 'val' else 'training'} rows: {warning}"]
+        warnings.warn(result["warnings"][0], BaselineWarning, stacklevel=3)
     files = {}
-    if out_dir is not None:
-        files = write_outputs(out_dir, model, prep, config, result, history, arrays, plots)
+    if run is not None:
+        files = write_outputs(run, model, prep, config.replace(task=task), result, history,
+                              arrays, plots)
     return TrainResult(model, prep, result, history, files)
 
 
-def write_outputs(out_dir, model, prep, config, result, history, arrays, plots=True):
-    """Write the model file, ``metrics.json`` and the plots into ``out_dir``; returns paths."""
-    from . import plots as plotting
-    from .io import atomic_write_text, save_model
+def kept_read_options(options):
+    """The reading options a model keeps (``glassnet.data.reading.READ_OPTIONS``, checked):
+    ``predict`` reads new files with them; any other ``read_csv`` argument is not saved."""
+    from .data.reading import READ_OPTIONS, check_read_options
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    files = {"model": save_model(model, out / "model.npz", preprocessor=prep, config=config,
-                                 extra={"metrics": {"test": result.get("test")},
-                                        "source": result.get("source"),
-                                        "read_options": result.get("read_options", {})})}
-    text = json.dumps(result, indent=2, allow_nan=False) + "\n"
-    files["metrics"] = atomic_write_text(out / "metrics.json", text)
-    if not plots:
-        return files
-    best = None if result["best_epoch"] is None else result["best_epoch"] - 1
-    ylabel = (("MSE of the standardized target" if prep.standardize_target else "MSE")
-              if prep.task_ == "regression"
-              else "cross-entropy")
-    # each plotting function returns its figure and writes it to the path it is given
-    files["learning_curve"] = out / "learning_curve.png"
-    plotting.learning_curve(history, files["learning_curve"], f"Learning curve: {prep.target}",
-                            best, ylabel)
-    y_true, y_pred = arrays["test"]
-    if prep.task_ == "classification":
-        files["confusion_matrix"] = out / "confusion_matrix.png"
-        plotting.confusion_matrix_plot(result["test"]["confusion_matrix"], prep.classes_,
-                                       files["confusion_matrix"])
-    else:
-        files["predicted_vs_actual"] = out / "predicted_vs_actual.png"
-        plotting.predicted_vs_actual(y_true, y_pred, files["predicted_vs_actual"],
-                                     label=prep.target)
-        files["residuals"] = out / "residuals.png"
-        plotting.residuals_plot(y_true, y_pred, files["residuals"], label=prep.target)
-    return files
+    options = {k: v for k, v in (options or {}).items() if k in READ_OPTIONS}
+    return check_read_options(options, "read_options")
 
 
 def train_csv(path, target, config=None, out_dir=None, read_options=None, **kwargs):

@@ -1,4 +1,5 @@
-"""A search killed with SIGKILL resumes: finished trials kept, none repeated, total reached."""
+"""A search killed with SIGKILL resumes: finished trials kept, none repeated, total reached, and
+the killed trial's configuration run again, so the study equals an uninterrupted one."""
 
 import signal
 import sqlite3
@@ -69,3 +70,23 @@ def test_killed_search_resumes_without_losing_or_repeating_trials(tmp_path):
     assert not [t for t in after if t.state.name == "RUNNING"]
     configs = [tuple(sorted(t.params.items())) for t in done]
     assert len(set(configs)) == len(configs)
+    # ... and was run again: the same configuration under the same draw index
+    retries = [t for t in done if t.user_attrs.get("retry_of") in killed]
+    assert len(retries) == len(killed)
+    for t in retries:
+        assert t.params == after[t.user_attrs["retry_of"]].params
+
+    # The resumed study is the uninterrupted one: same draws, configurations and scores.
+    plain = [*args[:args.index("--study") + 1], "u", *args[args.index("--study") + 2:]]
+    r = run_cli(*plain, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    uninterrupted = finished(trials_of(url, "u"))
+
+    def study(trials):
+        return sorted((t.user_attrs["draw"], tuple(sorted(t.params.items())), t.value)
+                      for t in trials)
+
+    assert [d for d, _, _ in study(done)] == list(range(8))
+    for (d1, p1, v1), (d2, p2, v2) in zip(study(done), study(uninterrupted)):
+        assert (d1, p1) == (d2, p2)
+        assert abs(v1 - v2) <= 1e-9 * max(1.0, abs(v2))

@@ -2,6 +2,7 @@ import optuna
 import pytest
 
 from glassnet.config import TrainConfig
+from glassnet.errors import UsageError
 from glassnet.tune import Categorical, Float, Int, SearchSpace
 
 
@@ -73,3 +74,22 @@ def test_grid_enumerates_choices_and_ranges():
     assert space.grid_size() == 18
     with pytest.raises(ValueError, match="per_layer = false"):
         SearchSpace({"hidden_units": Int(4, 16)}).grid()
+
+
+def test_a_yaml_alias_bomb_is_refused_before_anything_expands(tmp_path):
+    lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]"
+              for i in range(8)]
+    lines.append("space: {activation: *i}")
+    (tmp_path / "bomb.yaml").write_text("\n".join(lines) + "\n")  # 9**9 items once walked
+    with pytest.raises(UsageError, match="uses YAML aliases"):
+        SearchSpace.from_file(tmp_path / "bomb.yaml")
+
+
+def test_a_space_that_is_not_a_table_of_ranges_is_one_usage_error(tmp_path):
+    (tmp_path / "s.toml").write_text("[space]\nlr = 5\n[fixed]\n")
+    with pytest.raises(UsageError, match="lr must be a range"):
+        SearchSpace.from_file(tmp_path / "s.toml")
+    (tmp_path / "s.yaml").write_text("space: {lr: {low: 1, high: 2, grid: 3}}\nfixed: [1]\n")
+    with pytest.raises(UsageError, match=r"grid \(a list\)|fixed"):
+        SearchSpace.from_file(tmp_path / "s.yaml")

@@ -32,11 +32,24 @@ from ..nn.errors import GlassnetError
 __all__ = ["build_parser", "main"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``glassnet train: error: ... (see glassnet train
+    --help)`` and exit code 2, instead of the whole usage block. Subcommands' parsers are of
+    this class too (``add_subparsers`` makes its parsers of the parent's class)."""
+
+    def error(self, message):
+        text = " ".join(str(message).split())
+        if len(text) > 300:
+            text = text[:300] + "..."
+        print(f"{self.prog}: error: {text} (see {self.prog} --help)", file=sys.stderr)
+        sys.exit(2)
+
+
 def build_parser():
     from .. import __version__
     from . import example, export, lesson, playground, search, tabular
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="glassnet", description="A glass-box neural-network toolkit whose engine is NumPy."
     )
     parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
@@ -44,12 +57,20 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (tabular, export, search, lesson, example, playground):
         module.register(sub)
+    for command in sub.choices.values():
+        command.set_defaults(parser=command)
     return parser
 
 
 def main(argv=None):
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # said by the subcommand's parser, so the pointer names its --help
+            sub = parser if not getattr(args, "command", None) else args.parser
+            sub.error(f"unrecognized arguments: {' '.join(unknown)}")
+    except SystemExit as e:  # --help, --version, or a usage error already printed
+        return e.code if isinstance(e.code, int) else 2
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -73,7 +94,9 @@ def _one_line(error):
         text = f"{error.filename}: {error.strerror}"
     else:
         text = str(error) or type(error).__name__
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    # Messages shorten the user text they quote; this caps what is left (a file name, say).
+    return text if len(text) <= 2000 else text[:2000] + "..."
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..io import DEFAULT_OUT
 
-__all__ = ["DEFAULT_OUT", "console", "fmt", "one_line_warnings"]
+__all__ = ["DEFAULT_OUT", "check_output_path", "console", "fmt", "one_line_warnings", "plain"]
 
 
 def one_line_warnings():
@@ -27,3 +27,35 @@ def fmt(value):
         text = f"{value:.4f}" if abs(value) < 1e4 else f"{value:.6g}"
         return "0.0000" if text == "-0.0000" else text
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def plain(value, limit=200):
+    """User text (a column, a label, a file name) for a rich table or title: shown as it is,
+    never read as markup (a label ``[/]`` would crash rich, ``[low]`` would vanish), and cut to
+    ``limit`` characters."""
+    from rich.text import Text
+
+    from ..errors import shorten
+
+    return Text(shorten(value, limit))
+
+
+def check_output_path(path, inputs=(), option="--output"):
+    """Raise before any work if writing to ``path`` would fail or destroy an input: a folder,
+    an unwritable place, or the same file as one of ``inputs`` (the model, the data)."""
+    import os
+
+    from ..errors import UsageError
+    from ..nn.files import check_output
+
+    if check_output(path) != "replace":
+        return
+    for source in inputs:
+        if source is None or str(source) == "-":
+            continue
+        same = os.path.realpath(path) == os.path.realpath(source)
+        if not same and os.path.exists(path) and os.path.exists(source):
+            same = os.path.samefile(path, source)
+        if same:
+            raise UsageError(f"{option} {path} is the input file {source}; writing there "
+                             "would destroy it: choose another path")

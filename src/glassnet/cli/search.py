@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UsageError
+from ..run_folder import RunFolder
 from .output import DEFAULT_OUT, one_line_warnings
 from .tabular import add_log_option
 
@@ -62,13 +63,32 @@ def cmd_search(args):
     from ..errors import require
 
     require("optuna", "tune", "glassnet search")
+    from ..tune import SearchSpace, default_space
+
+    one_line_warnings()
+    space = (SearchSpace.from_file(args.space) if args.space
+             else default_space())
+    if not 0 < args.val_size < 1 or not 0 <= args.test_size < 1 or \
+            args.val_size + args.test_size >= 1:
+        raise UsageError(f"--val-size {args.val_size} and --test-size {args.test_size} must be "
+                         "fractions that leave rows for training")
+    study_name = args.study or Path(args.data).name.split(".")[0]
+    out = Path(args.out or Path(DEFAULT_OUT) / f"search-{study_name}")
+    with RunFolder(out, SEARCH_FILES, "search") as run:  # checked and locked before any work
+        return _search(args, run, space, study_name)
+
+
+#: the files a search writes into --out (replaced as one unit when it ends)
+SEARCH_FILES = ("best.toml", "best_model.npz", "optimization_history.png",
+                "param_importances.png", "metric_vs_params.png")
+
+
+def _search(args, run, space, study_name):
     from ..data import split_indices
     from ..tune import (
         DEFAULT_STORAGE,
-        SearchSpace,
         TableEncoder,
         best_trials_table,
-        default_space,
         load_table,
         retrain_best,
         save_figures,
@@ -76,19 +96,11 @@ def cmd_search(args):
         write_best_config,
     )
 
-    one_line_warnings()
-    space = (SearchSpace.from_file(args.space) if args.space
-             else default_space())
-    if not 0 < args.val_size < 1 or args.val_size + args.test_size >= 1:
-        raise UsageError(f"--val-size {args.val_size} and --test-size {args.test_size} must be "
-                         "fractions that leave rows for training")
     X, y, task = load_table(args.data, args.target, args.task)
     train, _, test = split_indices(len(y), val_size=0.0, test_size=args.test_size,
                                    seed=args.seed,
                                    stratify=y if task == "classification" else None)
     dev = np.sort(train)
-    study_name = args.study or Path(args.data).name.split(".")[0]
-    out = Path(args.out or Path(DEFAULT_OUT) / f"search-{study_name}")
     make_prep = functools.partial(TableEncoder, args.target, task)
     probe = make_prep().fit(X.iloc[dev], y[dev])  # no usable column, one class: fail here
     classes = probe.tabular.classes_ if task == "classification" else None
@@ -116,18 +128,22 @@ def cmd_search(args):
     term = console(width=max(100, term.width))
     term.print(best_trials_table(study, job.metric))
     print(f"search wall time: {job.wall_time:.1f} s")
-    cfg = write_best_config(study, space, out / "best.toml", job.metric)
-    print(f"best config: {cfg}  (glassnet train --config {cfg})")
-    figures, notes = save_figures(study, out, job.metric)
+    write_best_config(study, space, run.file("best.toml"), job.metric)
+    figures, notes = save_figures(study, run.staging, job.metric)
     for path in figures:
-        print(f"figure: {path}")
-    for note in notes:
-        print(f"figure {note}")
-    model_path = out / "best_model.npz"
-    _, _, test_score = retrain_best(study, job, model_path,
+        run.file(path.name)
+    _, _, test_score = retrain_best(study, job, run.file("best_model.npz"),
                                     X.iloc[test] if len(test) else None,
                                     y[test] if len(test) else None,
                                     extra={"target": args.target, "data": str(args.data)})
+    run.commit()
+    cfg = run.final("best.toml")
+    print(f"best config: {cfg}  (glassnet train --config {cfg})")
+    for path in figures:
+        print(f"figure: {run.final(path.name)}")
+    for note in notes:
+        print(f"figure {note}")
+    model_path = run.final("best_model.npz")
     line = f"best model (retrained on train + validation): {model_path}"
     if test_score is not None:
         line += f"; test {job.metric} {test_score:.4g} on {len(test)} rows"

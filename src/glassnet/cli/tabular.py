@@ -12,8 +12,8 @@ import argparse
 import json
 from pathlib import Path
 
-from ..errors import UsageError
-from .output import DEFAULT_OUT, console, fmt, one_line_warnings
+from ..errors import UsageError, shorten, shown
+from .output import DEFAULT_OUT, check_output_path, console, fmt, one_line_warnings, plain
 
 # Flags that map one-to-one onto TrainConfig fields (dest -> field).
 _CONFIG_FLAGS = ("task", "hidden", "activation", "optimizer", "lr", "momentum", "epochs",
@@ -38,8 +38,10 @@ def _size(text):
     try:
         value = float(text)
     except ValueError:
+        value = float("nan")
+    if not (0 <= value < 1 or (value >= 1 and value.is_integer() and value < 2**53)):
         raise argparse.ArgumentTypeError(
-            f"expected a fraction or a row count, got {text!r}") from None
+            f"expected a fraction in [0, 1) or a whole row count, got {text!r}")
     return int(value) if value >= 1 else value
 
 
@@ -58,13 +60,16 @@ def _add_read_options(p):
 
 
 def _read_options(args, saved=None):
-    """``read_csv`` keyword arguments: those saved with a model, then any flag given."""
+    """``read_csv`` keyword arguments: those saved with a model, then any flag given (both
+    checked against ``glassnet.data.reading.READ_OPTIONS``)."""
+    from ..data.reading import check_read_options
+
     options = dict(saved or {})
     if args.sep is not None:
         options["sep"] = args.sep
     if args.na_values:
         options["na_values"] = list(args.na_values)
-    return options
+    return check_read_options(options, "--sep/--na-values")
 
 
 def register(subparsers):
@@ -77,44 +82,46 @@ def register(subparsers):
     p.add_argument("data", help="CSV file with a header row")
     p.add_argument("--target", "-t", required=True, help="the column to predict")
     p.add_argument("--config", metavar="TOML", help="settings file ([train] table); flags win")
-    p.add_argument("--out", "-o", default=DEFAULT_OUT, metavar="DIR",
-                   help=f"output folder (default: {DEFAULT_OUT})")
+    p.add_argument("--out", "-o", default=None, metavar="DIR",
+                   help=f"output folder, written as one unit: this run's files replace the "
+                        f"previous run's (default: {DEFAULT_OUT}/train-DATA, DATA the data "
+                        "file's name)")
     from ..config import TrainConfig
 
     default = TrainConfig()
 
-    def shown(name, text):
+    def note(name, text):
         value = getattr(default, name)
         value = " ".join(map(str, value)) if isinstance(value, list) else value
         return f"{text} (default: {'full' if value is None else value})"
 
     g = p.add_argument_group("model and training (defaults: glassnet.config.TrainConfig)")
     g.add_argument("--task", choices=["auto", "regression", "classification"],
-                   help=shown("task", "auto: classification for strings or few whole-number "
+                   help=note("task", "auto: classification for strings or few whole-number "
                                       "labels, else regression"))
     g.add_argument("--hidden", type=int, nargs="+", metavar="N",
-                   help=shown("hidden", "hidden layer sizes"))
+                   help=note("hidden", "hidden layer sizes"))
     g.add_argument("--activation",
-                   help=shown("activation", "relu, tanh, sigmoid, leaky_relu or identity"))
+                   help=note("activation", "relu, tanh, sigmoid, leaky_relu or identity"))
     g.add_argument("--optimizer",
-                   help=shown("optimizer", "sgd, adam, adamw, rmsprop or adagrad"))
-    g.add_argument("--lr", type=float, help=shown("lr", "learning rate"))
-    g.add_argument("--momentum", type=float, help=shown("momentum", "for sgd and rmsprop"))
-    g.add_argument("--epochs", type=int, help=shown("epochs", "passes over the training rows"))
+                   help=note("optimizer", "sgd, adam, adamw, rmsprop or adagrad"))
+    g.add_argument("--lr", type=float, help=note("lr", "learning rate"))
+    g.add_argument("--momentum", type=float, help=note("momentum", "for sgd and rmsprop"))
+    g.add_argument("--epochs", type=int, help=note("epochs", "passes over the training rows"))
     g.add_argument("--batch-size", type=_batch_size,
-                   help=shown("batch_size", "rows per step, or 'full'"))
-    g.add_argument("--l1", type=float, help=shown("l1", "L1 penalty on weights"))
-    g.add_argument("--l2", type=float, help=shown("l2", "L2 penalty on weights"))
+                   help=note("batch_size", "rows per step, or 'full'"))
+    g.add_argument("--l1", type=float, help=note("l1", "L1 penalty on weights"))
+    g.add_argument("--l2", type=float, help=note("l2", "L2 penalty on weights"))
     g.add_argument("--dropout", type=float,
-                   help=shown("dropout", "dropout rate after each hidden layer"))
+                   help=note("dropout", "dropout rate after each hidden layer"))
     g.add_argument("--patience", type=int,
-                   help=shown("patience", "early stopping: epochs without validation "
+                   help=note("patience", "early stopping: epochs without validation "
                                           "improvement; 0 turns it off"))
     g.add_argument("--validation-split", type=float,
-                   help=shown("validation_split", "fraction of the non-test rows used for "
+                   help=note("validation_split", "fraction of the non-test rows used for "
                                                   "validation"))
-    g.add_argument("--seed", type=int, help=shown("seed", "seeds the split and the network"))
-    g.add_argument("--dtype", choices=["float32", "float64"], help=shown("dtype", ""))
+    g.add_argument("--seed", type=int, help=note("seed", "seeds the split and the network"))
+    g.add_argument("--dtype", choices=["float32", "float64"], help=note("dtype", ""))
     g.add_argument("--no-standardize-target", dest="standardize_target", action="store_const",
                    const=False, help="regression: train on the raw target values")
     d = p.add_argument_group("data")
@@ -136,7 +143,8 @@ def register(subparsers):
     p = subparsers.add_parser("evaluate", help="score a saved model on a labelled CSV")
     p.add_argument("model", help="model file written by glassnet train")
     p.add_argument("data", help="CSV with the same columns, including the target")
-    p.add_argument("--json", metavar="PATH", help="also write the metrics as JSON")
+    p.add_argument("--json", metavar="PATH", help="also write the metrics as JSON ('-': "
+                   "standard output, the tables then go to standard error)")
     _add_read_options(p)
     p.set_defaults(func=cmd_evaluate)
 
@@ -144,7 +152,9 @@ def register(subparsers):
     p.add_argument("model", help="model file written by glassnet train")
     p.add_argument("data", help="CSV with the feature columns (a target column is ignored)")
     p.add_argument("--output", "-o", default="-", metavar="CSV",
-                   help="where to write the predictions (default: standard output)")
+                   help="where to write the predictions (default '-': standard output); text "
+                        "starting with = + - @ is written as '= ... so spreadsheets do not run "
+                        "it (glassnet.data.writing)")
     p.add_argument("--only-predictions", action="store_true",
                    help="write only the prediction (and probability) columns")
     _add_read_options(p)
@@ -181,10 +191,10 @@ def metrics_table(scores, title, task):
     from rich.table import Table
 
     parts = list(scores)
-    table = Table(title=title)
+    table = Table(title=plain(title))
     table.add_column("metric" if task == "classification" else "metric (target units)")
     for name in parts:
-        table.add_column(name, justify="right")
+        table.add_column(plain(name, 40), justify="right")
     keys = [k for k in scores[parts[0]] if k != "confusion_matrix"]
     for key in keys:
         label = "loss (standardized)" if key == "loss" else key
@@ -210,28 +220,45 @@ def _read(path, options):
     return read_csv(path, **options)
 
 
+def _out_folder(args):
+    """``--out``, or ``glassnet-out/train-NAME`` for data file NAME.csv: a run's own folder."""
+    if args.out is not None:
+        return args.out
+    stem = Path(str(args.data)).name.split(".")[0] or "data"
+    return str(Path(DEFAULT_OUT) / f"train-{stem}")
+
+
 # -------------------------------------------------------------------- commands
 def cmd_train(args):
+    from ..run_folder import RunFolder
+    from ..tabular import RUN_FILES
+
+    one_line_warnings()
+    config = config_from_args(args)
+    read_options = _read_options(args)
+    if args.split == "time" and args.test_days is not None and args.time_column is None:
+        raise UsageError("--test-days needs --time-column")
+    with RunFolder(_out_folder(args), RUN_FILES, "train") as run:  # checked and locked now
+        return _train(args, config, read_options, run)
+
+
+def _train(args, config, read_options, run):
     from rich.markup import escape
 
     from ..data import infer_task
+    from ..data.limits import listed
     from ..tabular import resolve_task, train_frame
 
-    one_line_warnings()
     term = console()
-    config = config_from_args(args)
-    read_options = _read_options(args)
     df = _read(args.data, read_options)
     if args.target not in df.columns:
-        raise UsageError(f"target column {args.target!r} is not in {args.data}; columns: "
-                         f"{', '.join(map(str, df.columns))}")
+        raise UsageError(f"target column {shown(args.target)} is not in {args.data}; columns: "
+                         f"{listed(map(str, df.columns))}")
     task = resolve_task(df, args.target, config.task)
     why = (f"auto: {infer_task(df[args.target].dropna(), return_reason=True)[1]}"
            if config.task == "auto" else "--task")
     term.print(f"[bold]{escape(str(args.data))}[/]: {len(df):,} rows, {df.shape[1]} "
               f"columns; task [bold]{task}[/] ({escape(why)})")
-    if args.split == "time" and args.test_days is not None and args.time_column is None:
-        raise UsageError("--test-days needs --time-column")
     from .. import tracking
 
     trackers = tracking.open_trackers(
@@ -240,7 +267,7 @@ def cmd_train(args):
                 "target": args.target})
     try:
         result = train_frame(
-            df, args.target, config.replace(task=task), args.out, roles=dict(args.role),
+            df, args.target, config.replace(task=task), run, roles=dict(args.role),
             drop=args.drop, test_size=args.test_size, split=args.split,
             test_days=args.test_days, time_column=args.time_column, progress=True,
             plots=args.plots, source=args.data, read_options=read_options, callbacks=trackers,
@@ -256,24 +283,19 @@ def cmd_train(args):
               f"test {rows['test']:,}; {prep.n_features_} input features")
     term.print("\n".join(prep.summary().splitlines()[1:]), markup=False)
     for part, columns in m["unseen_categories"].items():
-        shown = "; ".join(f"{col} {v['count']} ({', '.join(v['values'])})"
-                          for col, v in columns.items())
+        text = "; ".join(f"{shorten(col, 60)} {v['count']} ({listed(v['values'], 5)})"
+                         for col, v in list(columns.items())[:10])
         term.print(f"{part} rows with categories never seen in training (all-zero "
-                      f"encoded): {shown}", markup=False)
+                   f"encoded): {text}", markup=False)
     stop = (f", best epoch {m['best_epoch']} (early stopping)"
             if m["best_epoch"] is not None and m["epochs_run"] < config.epochs else "")
     term.print(f"trained {m['epochs_run']} epochs in {m['train_seconds']:.2f}s{stop}")
     term.print(metrics_table({k: m[k] for k in ("train", "val", "test") if k in m},
-                                f"{args.target} ({task})", task))
+                             f"{shorten(args.target, 60)} ({task})", task))
     base = m["baseline_test"]
-    shown = ", ".join(f"{k} {fmt(v)}" for k, v in base.items() if k != "rule")
-    term.print(f"baseline on test ({base['rule']}): {shown}", markup=False)
-    run_toml = Path(args.out) / "run.toml"
-    from ..io import atomic_write_text
-
-    text = config.replace(task=task).to_toml()
-    atomic_write_text(run_toml, text)
-    for path in [*result.files.values(), run_toml]:
+    text = ", ".join(f"{k} {fmt(v)}" for k, v in base.items() if k != "rule")
+    term.print(f"baseline on test ({shorten(base['rule'], 80)}): {text}", markup=False)
+    for path in result.files.values():
         term.print(f"wrote {path}", markup=False)
     return 0
 
@@ -282,16 +304,18 @@ def cmd_evaluate(args):
     from ..tabular import evaluate_frame
 
     one_line_warnings()
+    if args.json:
+        check_output_path(args.json, (args.model, args.data), "--json")
     bundle = _load(args.model)
     prep = bundle.preprocessor
-    df = _read(args.data, _read_options(args, bundle.extra.get("read_options")))
+    df = _read(args.data, _read_options(args, bundle.read_options))
     if prep.target not in df.columns:
-        raise UsageError(f"{args.data} has no column {prep.target!r}, the target this model was "
-                         "trained on; evaluate needs labelled rows (use predict otherwise)")
+        raise UsageError(f"{args.data} has no column {shown(prep.target)}, the target this model "
+                         "was trained on; evaluate needs labelled rows (use predict otherwise)")
     scores, _, _ = evaluate_frame(bundle.model, prep, df)
-    term = console()
-    term.print(metrics_table({Path(args.data).name: scores}, f"{prep.target} ({prep.task_})",
-                                prep.task_))
+    term = console(stderr=args.json == "-")  # standard output is the JSON's then
+    term.print(metrics_table({Path(args.data).name: scores},
+                             f"{shorten(prep.target, 60)} ({prep.task_})", prep.task_))
     if prep.task_ == "classification":
         from rich.table import Table
 
@@ -299,16 +323,17 @@ def cmd_evaluate(args):
         table = Table()
         table.add_column("")
         for c in prep.classes_:
-            table.add_column(str(c), justify="right")
+            table.add_column(plain(c, 30), justify="right")
         for c, row in zip(prep.classes_, scores["confusion_matrix"]):
-            table.add_row(str(c), *map(str, row))
+            table.add_row(plain(c, 30), *map(str, row))
         term.print(table)
     if args.json:
         from ..io import atomic_write_text
 
         text = json.dumps(scores, indent=2) + "\n"
         atomic_write_text(args.json, text)
-        term.print(f"wrote {args.json}", markup=False)
+        if args.json != "-":
+            term.print(f"wrote {args.json}", markup=False)
     return 0
 
 
@@ -317,25 +342,23 @@ def cmd_predict(args):
 
     import pandas as pd
 
+    from ..data.writing import spreadsheet_safe
+    from ..io import atomic_write_text
     from ..tabular import predict_frame
 
     one_line_warnings()
+    check_output_path(args.output, (args.model, args.data), "--output")
     bundle = _load(args.model)
     prep = bundle.preprocessor
-    df = _read(args.data, _read_options(args, bundle.extra.get("read_options")))
+    df = _read(args.data, _read_options(args, bundle.read_options))
     pred, proba = predict_frame(bundle.model, prep, df)
     out = pd.DataFrame(index=df.index) if args.only_predictions else df.copy()
     out[f"predicted_{prep.target}"] = pred
     if proba is not None:
         for j, c in enumerate(prep.classes_):
             out[f"proba_{c}"] = proba[:, j]
-    if args.output == "-":
-        out.to_csv(sys.stdout, index=False)
-    else:
-        from ..io import atomic_write_text
-
-        text = out.to_csv(index=False)
-        atomic_write_text(args.output, text)
+    atomic_write_text(args.output, spreadsheet_safe(out).to_csv(index=False))
+    if args.output != "-":
         print(f"wrote {len(out):,} predictions to {args.output}", file=sys.stderr)
     return 0
 
@@ -343,24 +366,29 @@ def cmd_predict(args):
 def cmd_info(args):
     from rich.markup import escape
 
+    from ..data.limits import listed
     from ..io import load_bundle
 
     bundle = load_bundle(args.model)
     term = console()
     meta = bundle.meta
-    term.print(f"[bold]{escape(str(args.model))}[/]: glassnet model file (format "
-              f"{meta['format_version']}, written by glassnet {meta['glassnet_version']})")
+    term.print(f"[bold]{escape(shorten(args.model))}[/]: glassnet model file (format "
+               f"{meta['format_version']}, written by glassnet "
+               f"{escape(shorten(meta['glassnet_version'], 40))})")
     term.print(bundle.model.summary(), markup=False)
     if bundle.preprocessor is not None:
         term.print("\n[bold]data[/]")
         term.print(bundle.preprocessor.summary(), markup=False)
         if bundle.classes is not None:
-            term.print(f"classes: {bundle.classes}", markup=False)
+            term.print(f"classes: {listed(map(repr, bundle.classes), 20)}", markup=False)
     if bundle.config is not None:
         term.print("\n[bold]training configuration[/]")
         term.print(bundle.config.to_toml().rstrip(), markup=False)
-    test = (bundle.extra.get("metrics") or {}).get("test")
-    if test:
-        shown = ", ".join(f"{k} {fmt(v)}" for k, v in test.items() if k != "confusion_matrix")
-        term.print(f"\n[bold]test metrics at training time[/]: {shown}")
+    # extra is the writer's free-form part: shown only when it has the shape train writes
+    metrics = bundle.extra.get("metrics")
+    test = metrics.get("test") if isinstance(metrics, dict) else None
+    if isinstance(test, dict) and test:
+        text = ", ".join(f"{shorten(k, 30)} {shorten(fmt(v), 30)}" for k, v in
+                         list(test.items())[:20] if k != "confusion_matrix")
+        term.print(f"\n[bold]test metrics at training time[/]: {escape(text)}")
     return 0

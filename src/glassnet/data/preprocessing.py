@@ -23,10 +23,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, UsageError
-from .columns import column_names, fit_column, label_value, transform_column
+from ..errors import DataError, UsageError, shorten, shown
+from .columns import (
+    column_names,
+    fit_column,
+    fit_numeric,
+    label_value,
+    plain_numbers,
+    transform_column,
+    transform_numeric,
+)
+from .limits import check_finite_features, check_input_size, listed
 from .reading import parse_numeric
 from .roles import infer_roles, infer_task
+from .state import check_state
 
 __all__ = ["TabularPreprocessor"]
 
@@ -131,9 +141,18 @@ class TabularPreprocessor:
                     raise DataError(f"target column {self.target!r} has no values")
             self._fit_target(df[self.target])
         roles = infer_roles(df, self.target, self.roles, self.drop)
+        numbers = fit_numeric(df, plain_numbers(
+            df, [name for name, role in roles.items() if role == "numeric"]), self.dtype)
         columns = []
         for name, role in roles.items():
-            spec = fit_column(df[name], name, role, report)
+            if name in numbers:  # the same statistics, from one array for all such columns
+                spec, n_missing, constant = numbers[name]
+                if constant:
+                    report["constant"].append(name)
+                if n_missing:
+                    report["imputed"][name] = n_missing
+            else:
+                spec = fit_column(df[name], name, role, report, self.dtype)
             if spec is not None:
                 columns.append(spec)
         if not columns:
@@ -142,6 +161,7 @@ class TabularPreprocessor:
         self.roles_ = roles
         self.columns_ = columns
         self.feature_names_ = [f for spec in columns for f in column_names(spec)]
+        check_input_size(len(df), columns, self.dtype)
         report["n_features"] = len(self.feature_names_)
         self.report_ = report
         return self
@@ -168,7 +188,13 @@ class TabularPreprocessor:
                     "rows: there is nothing to learn"
                 )
             if self.standardize_target:
-                self.target_mean_, self.target_scale_ = float(values.mean()), float(values.std())
+                with np.errstate(over="ignore", invalid="ignore"):
+                    self.target_mean_ = float(values.mean())
+                    self.target_scale_ = float(values.std())
+                if not (np.isfinite(self.target_mean_) and np.isfinite(self.target_scale_)):
+                    raise DataError(f"target column {shorten(name, 60)!r} holds values too large "
+                                    f"to standardize (up to {np.abs(values).max():.3g}); "
+                                    "rescale it")
             else:
                 self.target_mean_, self.target_scale_ = 0.0, 1.0
         self.task_ = task
@@ -205,11 +231,29 @@ class TabularPreprocessor:
         absent = [spec["name"] for spec in self.columns_ if spec["name"] not in df.columns]
         if absent:
             raise DataError(f"the data lacks columns the model was trained on: {absent}")
-        blocks = []
-        for spec in self.columns_:  # a loop, not a comprehension: warnings' stacklevel is fixed
-            blocks.append(transform_column(df[spec["name"]], spec, report))
-        X = np.concatenate(blocks, axis=1).astype(self.dtype, copy=False) if len(df) else \
-            np.zeros((0, len(self.feature_names_)), dtype=self.dtype)
+        check_input_size(len(df), self.columns_, self.dtype)
+        X = np.empty((len(df), len(self.feature_names_)), dtype=self.dtype)
+        fast = set(plain_numbers(df, [spec["name"] for spec in self.columns_
+                                      if spec["role"] == "numeric"]))
+        specs = [spec for spec in self.columns_ if spec["name"] in fast]
+        z, missing = transform_numeric(df, specs)
+        block = {spec["name"]: i for i, spec in enumerate(specs)}
+        j = 0
+        with np.errstate(over="ignore"):  # an overflow to inf is reported just below
+            for spec in self.columns_:  # a loop, not a comprehension: warnings' stacklevel
+                k = len(column_names(spec))
+                if spec["name"] in block:  # the numeric columns' block, computed at once
+                    i = block[spec["name"]]
+                    X[:, j] = z[:, i]
+                    if missing[:, i].any():
+                        report["imputed"][spec["name"]] = int(missing[:, i].sum())
+                    if spec["indicator"]:
+                        X[:, j + 1] = missing[:, i]
+                else:
+                    X[:, j:j + k] = transform_column(df[spec["name"]], spec, report,
+                                                     X[:, j:j + k])
+                j += k
+        check_finite_features(X, df.index, self.feature_names_, self.dtype)
         self.transform_report_ = report
         return (X, y) if with_target else X
 
@@ -231,7 +275,14 @@ class TabularPreprocessor:
                 )
             return np.array([index[v] for v in labels], dtype=np.int64)
         values = parse_numeric(y, self.target).to_numpy(dtype=np.float64)
-        return ((values - self.target_mean_) / self.target_scale_).astype(self.dtype)
+        with np.errstate(over="ignore"):
+            z = ((values - self.target_mean_) / self.target_scale_).astype(self.dtype)
+        if not np.isfinite(z).all():
+            row = y.index[int(np.argmin(np.isfinite(z)))]
+            raise DataError(f"target column {shorten(self.target, 60)!r} holds "
+                            f"{values[np.argmin(np.isfinite(z))]:.3g} at row {row}, beyond "
+                            f"{self.dtype} once standardized; rescale it")
+        return z
 
     def inverse_transform_target(self, y):
         """Network outputs back in the user's terms.
@@ -299,7 +350,8 @@ class TabularPreprocessor:
         version = state.get("version") if isinstance(state, dict) else None
         if version != _STATE_VERSION:
             raise DataError(f"not a TabularPreprocessor state of version {_STATE_VERSION} "
-                             f"(got version {version!r})")
+                             f"(got version {shown(version)})")
+        check_state(state)
         try:
             prep = cls(**state["params"])
             prep.task_ = state["task_"]
@@ -325,22 +377,23 @@ class TabularPreprocessor:
     def summary(self):
         """A short text: roles, features and what fit imputed or ignored."""
         self._check_fitted()
-        lines = [f"task: {self.task_}   target: {self.target}   features: {self.n_features_}"]
+        lines = [f"task: {self.task_}   target: {shorten(self.target)}   features: "
+                 f"{self.n_features_}"]
         for role in ("numeric", "boolean", "categorical", "datetime", "text", "id"):
             cols = [c for c, r in self.roles_.items() if r == role]
             if cols:
-                lines.append(f"{role:>11}: {', '.join(cols)}")
+                lines.append(f"{role:>11}: {listed(cols)}")
         r = self.report_
         if r["imputed"]:
             lines.append("imputed (median/majority + indicator): "
-                         + ", ".join(f"{c} {k}" for c, k in r["imputed"].items()))
+                         + listed(f"{c} {k}" for c, k in r["imputed"].items()))
         if r["missing_category"]:
             lines.append("missing as own category: "
-                         + ", ".join(f"{c} {k}" for c, k in r["missing_category"].items()))
+                         + listed(f"{c} {k}" for c, k in r["missing_category"].items()))
         if r["ignored"]:
-            lines.append("not used: " + ", ".join(f"{c} ({k})" for c, k in r["ignored"].items()))
+            lines.append("not used: " + listed(f"{c} ({k})" for c, k in r["ignored"].items()))
         if r["constant"]:
-            lines.append("constant in training: " + ", ".join(r["constant"]))
+            lines.append("constant in training: " + listed(r["constant"]))
         if r["rows_without_target"]:
             lines.append(f"rows without a target left out: {r['rows_without_target']}")
         return "\n".join(lines)

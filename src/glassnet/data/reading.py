@@ -6,15 +6,21 @@ from __future__ import annotations
 import bz2
 import csv
 import gzip
+import io
 import lzma
+import os
+import stat
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, UsageError, shorten, shown
 
-__all__ = ["first_bad", "parse_numeric", "read_csv"]
+__all__ = ["ENCODINGS", "MAX_NAME", "READ_OPTIONS", "bounded_decompression",
+           "check_column_names", "check_read_options", "check_regular_file", "first_bad",
+           "parse_numeric", "read_csv"]
 
 _COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
@@ -30,7 +36,9 @@ def read_csv(path, **kwargs):
         raise FileNotFoundError(f"data file not found: {path}")
     if path.is_dir():
         raise DataError(f"{path} is a folder, not a CSV file")
-    # Compressed CSVs (.gz, .bz2, .xz) are sniffed decompressed and read by pandas' own codecs.
+    check_regular_file(path)
+    # Compressed CSVs (.gz, .bz2, .xz) are sniffed decompressed, then read through a stream
+    # that stops at a size limit (a 1 MB file can expand to gigabytes).
     compressed = path.suffix.lower() in _COMPRESSED
     opener = _COMPRESSED.get(path.suffix.lower(), open)
     try:
@@ -38,14 +46,23 @@ def read_csv(path, **kwargs):
             head = f.read(4096)
     except (OSError, EOFError, lzma.LZMAError) as e:
         raise DataError(f"{path} is not a readable {path.suffix} file: {e}") from None
-    if compressed:
-        kwargs.setdefault("compression", "infer")
     if not head.strip():
         raise DataError(f"{path} is empty")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError(f"{path} is not a CSV file (it holds binary data)")
     try:
-        df = pd.read_csv(path, **kwargs)
+        if compressed:
+            kwargs.pop("compression", None)
+            with bounded_decompression(path, opener) as stream:
+                df = pd.read_csv(stream, **kwargs)
+        else:
+            df = pd.read_csv(path, **kwargs)
+    except (EOFError, lzma.LZMAError, zlib.error, OSError) as e:
+        if isinstance(e, FileNotFoundError):
+            raise
+        raise DataError(f"{path} is not a readable {path.suffix} file: {e}") from None
+    except LookupError as e:  # an unknown encoding name
+        raise DataError(f"cannot read {path}: {e}") from None
     except UnicodeDecodeError:
         raise DataError(
             f"{path} is not a UTF-8 text CSV; if it is in another encoding pass it, "
@@ -63,6 +80,11 @@ def read_csv(path, **kwargs):
         )
     if len(df) == 0:
         raise DataError(f"{path} has a header but no rows")
+    check_column_names(df, path)
+    if df.shape[1] > 100:
+        # pandas' parser returns one block per column; a copy joins them, or every later row
+        # or column selection would cost a pandas call per column (seconds at 20,000 columns)
+        df = df.copy()
     unnamed = [str(c) for c in df.columns if str(c).startswith("Unnamed: ")]
     if len(unnamed) == df.shape[1]:
         raise DataError(f"{path} has no header row")
@@ -99,5 +121,114 @@ def parse_numeric(s, column):
     infinite = np.isinf(parsed.to_numpy())
     if infinite.any():
         row, value = first_bad(s, infinite)
-        raise DataError(f"column {column!r} holds {value!r} (infinite) at row {row}")
+        value = value.item() if isinstance(value, np.generic) else value
+        raise DataError(f"column {shorten(column, 60)!r} holds {value!r} (infinite) at row {row}")
     return parsed
+
+
+# ---------------------------------------------------------------------------- bounds
+#: the longest column name accepted (a longer header cell is data, not a name)
+MAX_NAME = 10_000
+
+
+def check_column_names(df, path):
+    """Refuse a header cell longer than ``MAX_NAME`` characters: every feature name, message
+    and model file would carry it."""
+    for i, c in enumerate(df.columns):
+        if len(str(c)) > MAX_NAME:
+            raise DataError(f"{shorten(path)}: column {i + 1} has a name of {len(str(c)):,} "
+                            f"characters ({shorten(c, 40)!r}); names are at most {MAX_NAME:,} "
+                            "(is the first line really a header?)")
+
+
+def check_regular_file(path):
+    """Refuse a data path that is not a regular file: reading a FIFO blocks until something
+    writes to it, a device never ends."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise DataError(f"{shorten(path)} is not a regular file (a pipe or a device?); save the "
+                        "data to a file first")
+
+
+#: a compressed CSV may expand to this many times its size (at least ``_MIN_EXPANDED`` bytes)
+MAX_EXPANSION = 100
+_MIN_EXPANDED = 64 * 2**20
+
+
+class _Bounded(io.RawIOBase):
+    """A decompressing stream that raises ``DataError`` past ``limit`` bytes of output."""
+
+    def __init__(self, f, limit, path):
+        self.f, self.limit, self.path, self.total = f, limit, path, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        n = self.f.readinto(buffer)
+        self.total += n
+        if self.total > self.limit:
+            raise DataError(
+                f"{shorten(self.path)} expands to more than {self.limit / 2**20:,.0f} MB, over "
+                f"{MAX_EXPANSION} times its size: refusing a possible decompression bomb; "
+                "decompress it yourself if it is genuine")
+        return n
+
+
+class bounded_decompression:
+    """``with bounded_decompression(path, opener) as stream``: the decompressed bytes of
+    ``path``, at most ``max(MAX_EXPANSION x its size, 64 MB)`` of them."""
+
+    def __init__(self, path, opener):
+        self.path, self.opener = path, opener
+
+    def __enter__(self):
+        limit = max(_MIN_EXPANDED, MAX_EXPANSION * os.stat(self.path).st_size)
+        self.raw = self.opener(self.path, "rb")
+        return io.BufferedReader(_Bounded(self.raw, limit, self.path), 1 << 16)
+
+    def __exit__(self, *exc):
+        self.raw.close()
+        return False
+
+
+#: the reading options a model file may carry (``glassnet predict`` reads new files with them)
+READ_OPTIONS = ("sep", "na_values", "decimal", "encoding")
+ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "ascii", "latin-1",
+             "iso-8859-1", "iso-8859-15", "cp1250", "cp1251", "cp1252", "mac-roman", "gbk",
+             "gb18030", "big5", "shift_jis", "euc-jp", "euc-kr")
+
+
+def check_read_options(options, source="reading options", error=UsageError):
+    """``options`` checked against the whitelist ``READ_OPTIONS`` (a copy); anything else, or
+    a value of the wrong kind, raises ``error`` naming ``source``. The separator and decimal
+    mark are single characters, ``na_values`` at most 100 strings of at most 100 characters,
+    the encoding one of ``ENCODINGS``."""
+    if not isinstance(options, dict):
+        raise error(f"{source} must be a table, got {shown(options)}")
+    unknown = sorted(set(options) - set(READ_OPTIONS))
+    if unknown:
+        raise error(f"{source}: {shown(unknown)} are not reading options glassnet keeps; "
+                    f"allowed: {', '.join(READ_OPTIONS)}")
+    out = {}
+    for key, value in options.items():
+        if key in ("sep", "decimal"):
+            if value == "\\t":
+                value = "\t"
+            if not (isinstance(value, str) and len(value) == 1 and value not in "\r\n\"") or \
+                    (key == "decimal" and value not in ".,"):
+                raise error(f"{source}: {key} must be one character"
+                            f"{' (. or ,)' if key == 'decimal' else ''}, got {shown(value)}")
+        elif key == "na_values":
+            value = [value] if isinstance(value, str) else value
+            if not (isinstance(value, (list, tuple)) and len(value) <= 100 and
+                    all(isinstance(v, str) and len(v) <= 100 for v in value)):
+                raise error(f"{source}: na_values must be at most 100 strings of at most 100 "
+                            f"characters, got {shown(value)}")
+            value = list(value)
+        elif key == "encoding":
+            if not isinstance(value, str) or value.lower().replace("_", "-") not in \
+                    {e.replace("_", "-") for e in ENCODINGS}:
+                raise error(f"{source}: encoding {shown(value)} is not one glassnet reads; "
+                            f"choose {', '.join(ENCODINGS)}")
+        out[key] = value
+    return out

@@ -125,7 +125,7 @@ def infer_task(y, return_reason=False):
     else:
         values = s.to_numpy(dtype=np.float64)
         k = len(np.unique(values))
-        whole = bool(np.all(np.mod(values, 1) == 0))
+        whole = bool(np.isfinite(values).all() and np.all(np.mod(values, 1) == 0))
         if whole and k <= MAX_CLASSES and k <= max(2, len(values) // 2):
             task, why = "classification", f"the target has {k} distinct whole-number values"
         else:

@@ -68,6 +68,13 @@ class Layer:
         filled by a loader (which writes the saved values into them)."""
         return cls(**config).astype(dtype)
 
+    @classmethod
+    def param_shapes(cls, config):
+        """``{key: shape}`` of the parameters ``cls(**config)`` would create, so a loader can
+        check a file's arrays before building (and allocating) anything; None: unknown without
+        building the layer (the default)."""
+        return None
+
     @property
     def n_params(self):
         return sum(p.size for p in self.params.values())
@@ -173,6 +180,13 @@ class Dense(Layer):
         layer = cls(**{**config, "init": "zeros"}, dtype=dtype)
         layer.init = None if config.get("init") is None else initializers.get(config["init"])
         return layer
+
+    @classmethod
+    def param_shapes(cls, config):
+        n_in, n_out = config.get("n_in"), config.get("n_out")
+        if not all(type(v) is int and v >= 1 for v in (n_in, n_out)):
+            return None  # building it raises the error that names the bad value
+        return {"W": (n_in, n_out), **({"b": (n_out,)} if config.get("bias", True) else {})}
 
     def forward(self, x, training=False):
         self.x = x

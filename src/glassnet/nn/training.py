@@ -91,34 +91,37 @@ def fit(model, X, y, *, loss=None, optimizer=None, epochs=1, batch_size=None, sh
             cb.on_epoch_begin(epoch)
         order = model.rng.permutation(n) if shuffle else None
         total, seen, tracker = 0.0, 0, MetricTracker(metrics, loss)
-        for batch, (start, xb, yb, swb) in enumerate(plan.batches(order)):
-            if batch_cbs:
-                for cb in batch_cbs:
-                    cb.on_batch_begin(batch, {"size": xb.shape[0]})
-            value, out = plan.step(xb, yb, swb)
-            if not math.isfinite(value):
-                raise DivergenceError(
-                    f"loss became {value} in epoch {epoch + 1} (batch starting at row {start}); "
-                    f"training stopped. Try a lower learning rate (now {optimizer.lr:g}), "
-                    "gradient clipping (clip_norm) or scaled inputs."
-                )
-            total += value * out.shape[0]
-            seen += out.shape[0]
-            tracker.update(out, yb)
-            if batch_cbs:
-                batch_logs = {"size": out.shape[0], "loss": value, "lr": optimizer.lr}
-                for cb in batch_cbs:
-                    cb.on_batch_end(batch, batch_logs)
-                if model.stop_training:
-                    break
-        logs = {"loss": total / seen, **tracker.result()}  # seen < n only when stopped early
-        if Xv is not None:
-            val = evaluate_checked(model, Xv, Yv, loss, metrics, regularizer)
-            logs.update({f"val_{k}": v for k, v in val.items()})
-            if not math.isfinite(logs["val_loss"]):
-                raise DivergenceError(f"validation loss became {logs['val_loss']} in epoch "
-                                      f"{epoch + 1}; try a lower learning rate (now "
-                                      f"{optimizer.lr:g})")
+        # An overflow is divergence: raised at once, not printed as NumPy warnings before the
+        # non-finite loss shows.
+        with _diverging(epoch, optimizer, regularizer):
+            for batch, (start, xb, yb, swb) in enumerate(plan.batches(order)):
+                if batch_cbs:
+                    for cb in batch_cbs:
+                        cb.on_batch_begin(batch, {"size": xb.shape[0]})
+                value, out = plan.step(xb, yb, swb)
+                if not math.isfinite(value):
+                    raise DivergenceError(
+                        f"loss became {value} in epoch {epoch + 1} (batch starting at row "
+                        f"{start}); training stopped. Try a lower learning rate (now "
+                        f"{optimizer.lr:g}), gradient clipping (clip_norm) or scaled inputs."
+                    )
+                total += value * out.shape[0]
+                seen += out.shape[0]
+                tracker.update(out, yb)
+                if batch_cbs:
+                    batch_logs = {"size": out.shape[0], "loss": value, "lr": optimizer.lr}
+                    for cb in batch_cbs:
+                        cb.on_batch_end(batch, batch_logs)
+                    if model.stop_training:
+                        break
+            logs = {"loss": total / seen, **tracker.result()}  # seen < n: stopped mid-epoch
+            if Xv is not None:
+                val = evaluate_checked(model, Xv, Yv, loss, metrics, regularizer)
+                logs.update({f"val_{k}": v for k, v in val.items()})
+                if not math.isfinite(logs["val_loss"]):
+                    raise DivergenceError(f"validation loss became {logs['val_loss']} in epoch "
+                                          f"{epoch + 1}; try a lower learning rate (now "
+                                          f"{optimizer.lr:g})")
         logs["lr"] = optimizer.lr
         for cb in cbs:
             cb.on_epoch_end(epoch, logs)
@@ -129,6 +132,31 @@ def fit(model, X, y, *, loss=None, optimizer=None, epochs=1, batch_size=None, sh
     model.history_ = cbs[0]
     model.optimizer_ = optimizer
     return cbs[0]
+
+
+class _diverging:
+    """Floating-point overflow and invalid results raise inside the block; they leave it as one
+    ``DivergenceError`` naming the epoch and the learning rate."""
+
+    def __init__(self, epoch, optimizer, regularizer):
+        self.epoch, self.optimizer, self.regularizer = epoch, optimizer, regularizer
+        self.state = np.errstate(over="raise", invalid="raise", divide="raise")
+
+    def __enter__(self):
+        self.state.__enter__()
+
+    def __exit__(self, kind, error, tb):
+        self.state.__exit__(kind, error, tb)
+        if kind is not None and issubclass(kind, FloatingPointError) and \
+                not issubclass(kind, DivergenceError):
+            reg = self.regularizer
+            penalties = (f", smaller penalties (l1 {reg.l1:g}, l2 {reg.l2:g})"
+                         if getattr(reg, "l1", 0) or getattr(reg, "l2", 0) else "")
+            raise DivergenceError(
+                f"training diverged in epoch {self.epoch + 1}: the numbers overflowed ({error});"
+                f" try a lower learning rate (now {self.optimizer.lr:g}){penalties}, gradient "
+                "clipping (clip_norm) or scaled inputs") from None
+        return False
 
 
 def _callbacks(model, callbacks, verbose, epochs):

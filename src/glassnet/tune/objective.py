@@ -20,6 +20,7 @@ from ..errors import UsageError
 from ..nn import Callback, DivergenceError
 from ..nn import metrics as M
 from ..tracking import finish, open_trackers
+from .study import draw_of
 
 __all__ = ["METRICS", "Objective", "OptunaPruning", "make_folds",
            "score"]
@@ -146,7 +147,7 @@ class Objective:
     def __call__(self, trial):
         import optuna
 
-        config = self.space.suggest(trial).replace(seed=self.seed + trial.number)
+        config = self.space.suggest(trial).replace(seed=self.seed + draw_of(trial))
         trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
         values, epochs = [], []
         folds = self.prepared()

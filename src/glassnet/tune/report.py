@@ -11,6 +11,7 @@ from ..config import fit_config
 from ..errors import UsageError
 from ..io import atomic_write_text, save_model
 from .objective import predict_for_metric, score
+from .study import draw_of
 
 __all__ = ["best_config", "best_trials_table", "retrain_best", "save_figures",
            "write_best_config"]
@@ -29,8 +30,8 @@ def best_config(study, space):
     if not _finished(study):
         raise UsageError(f"study {study.study_name!r} has no completed trial yet")
     best = study.best_trial
-    # The trial trained with seed + its number (see Objective); keep that, so the file repeats it.
-    seed = study.user_attrs.get("glassnet", {}).get("seed", 0) + best.number
+    # The trial trained with seed + its draw (see Objective); keep that, so the file repeats it.
+    seed = study.user_attrs.get("glassnet", {}).get("seed", 0) + draw_of(best)
     return space.suggest(FixedTrial(best.params)).replace(seed=seed)
 
 
@@ -42,9 +43,13 @@ def best_trials_table(study, metric, top=10):
     reverse = study.direction.name == "MAXIMIZE"
     trials = sorted(trials, key=lambda t: t.value, reverse=reverse)[:top]
     states = [t.state.name for t in study.get_trials(deepcopy=False)]
-    table = Table(title=f"best trials of {study.study_name!r}: {states.count('COMPLETE')} "
-                        f"complete, {states.count('PRUNED')} pruned, {states.count('FAIL')} "
-                        f"failed", title_justify="left")
+    from rich.text import Text
+
+    from ..errors import shorten
+
+    table = Table(title=Text(f"best trials of {shorten(study.study_name, 60)!r}: "
+                             f"{states.count('COMPLETE')} complete, {states.count('PRUNED')} "
+                             f"pruned, {states.count('FAIL')} failed"), title_justify="left")
     table.add_column("trial", justify="right")
     table.add_column(metric, justify="right")
     table.add_column("epochs", justify="right")
@@ -53,7 +58,7 @@ def best_trials_table(study, metric, top=10):
         table.add_column(name, justify="right", overflow="fold")
     for t in trials:
         table.add_row(str(t.number), f"{t.value:.4g}", str(t.user_attrs.get("epochs", "")),
-                      *[_fmt(t.params.get(n, "")) for n in names])
+                      *[Text(_fmt(t.params.get(n, ""))) for n in names])
     return table
 
 

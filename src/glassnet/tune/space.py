@@ -39,8 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..config import TrainConfig
-from ..errors import UsageError
+from ..config import TrainConfig, read_settings_file
+from ..errors import UsageError, shown
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -91,7 +91,7 @@ def _check_value(name, value):
     if name == "hidden_layers":
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
         if not ok:
-            raise UsageError(f"hidden_layers must be a positive integer, got {value!r}")
+            raise UsageError(f"hidden_layers must be a positive integer, got {shown(value)}")
         return
     if name == "hidden_units":
         name, value = "hidden", [value]
@@ -110,6 +110,9 @@ class SearchSpace:
         self.params = {}
         for name, spec in params.items():
             self.params[name] = self._validate(name, spec)
+        if fixed is not None and not isinstance(fixed, dict):
+            raise UsageError(f"search space: [fixed] must be a table of settings, got "
+                             f"{shown(fixed)}")
         base = dict(fixed or {})
         overlap = sorted(set(base) & set(self.params))
         if overlap:
@@ -126,7 +129,7 @@ class SearchSpace:
     def _validate(name, spec):
         if name not in SEARCHABLE:
             hint = (" (set it on the search, not per trial)" if name in _NOT_SEARCHABLE else "")
-            raise UsageError(f"unknown hyperparameter {name!r} in search space{hint}; "
+            raise UsageError(f"unknown hyperparameter {shown(name)} in search space{hint}; "
                              f"searchable: {', '.join(SEARCHABLE)}")
         if isinstance(spec, (list, tuple)):
             spec = Categorical(tuple(spec))
@@ -140,8 +143,8 @@ class SearchSpace:
                 _check_value(name, list(c) if isinstance(c, tuple) else c)
             return Categorical(choices)
         if not isinstance(spec, (Float, Int)):
-            raise TypeError(f"search space: {name} must be a range (low/high), a list of "
-                            f"choices, or Float/Int/Categorical, got {spec!r}")
+            raise UsageError(f"search space: {name} must be a range (low/high), a list of "
+                             f"choices, or Float/Int/Categorical, got {shown(spec)}")
         if name in CHOICE_SETTINGS:
             raise UsageError(f"search space: {name} takes a list of choices, not a range")
         if name in INT_SETTINGS and isinstance(spec, Float):
@@ -152,7 +155,7 @@ class SearchSpace:
             if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not math.isfinite(
                     bound):
                 raise UsageError(f"search space: {name} bounds must be finite numbers, "
-                                 f"got low={spec.low!r} high={spec.high!r}")
+                                 f"got low={shown(spec.low)} high={shown(spec.high)}")
         if spec.low > spec.high:
             raise UsageError(f"search space: {name} range is inverted (low={spec.low} > "
                              f"high={spec.high})")
@@ -190,12 +193,12 @@ class SearchSpace:
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"search space file not found: {path}")
-        text = path.read_text()
+        text = read_settings_file(path)
         if path.suffix.lower() in (".yaml", ".yml"):
             import yaml
 
             try:
-                data = yaml.safe_load(text)
+                data = _safe_yaml(yaml, text, path)
             except yaml.YAMLError as e:
                 raise UsageError(f"{path} is not valid YAML: {e}") from None
         else:
@@ -203,6 +206,8 @@ class SearchSpace:
                 data = tomllib.loads(text)
             except tomllib.TOMLDecodeError as e:
                 raise UsageError(f"{path} is not valid TOML: {e}") from None
+            except RecursionError:
+                raise UsageError(f"{path} is nested too deeply to be a search space") from None
         return cls.from_dict(data)
 
     def to_dict(self):
@@ -299,6 +304,10 @@ class SearchSpace:
 
 def _spec_from_dict(name, d):
     d = dict(d)
+    if not all(isinstance(k, str) for k in d) or not all(
+            isinstance(d[k], (list, tuple)) for k in ("choices", "grid") if d.get(k) is not None):
+        raise UsageError(f"search space: {name} must be a table of low, high, log, grid (a "
+                         f"list) or choices (a list), got {shown(d)}")
     if "choices" in d:
         unknown = sorted(set(d) - {"choices"})
         if unknown:
@@ -316,7 +325,7 @@ def _spec_from_dict(name, d):
     for key in ("low", "high"):
         v = d[key]
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise UsageError(f"search space: {name} {key} must be a number, got {v!r}")
+            raise UsageError(f"search space: {name} {key} must be a number, got {shown(v)}")
     grid = tuple(d["grid"]) if d.get("grid") is not None else None
     low, high, log = d["low"], d["high"], bool(d.get("log", False))
     if name in INT_SETTINGS:
@@ -341,3 +350,17 @@ DEFAULT_SPACE = {
 def default_space():
     """``DEFAULT_SPACE`` with 200 epochs and early stopping after 15 without improvement."""
     return SearchSpace(DEFAULT_SPACE, {"epochs": 200, "patience": 15})
+
+
+def _safe_yaml(yaml, text, path):
+    """``yaml.safe_load`` without anchors and aliases: a 431-byte file of nested aliases
+    (``&a [*b, *b, ...]``) is a structure of billions of items once anything walks it, and a
+    search space never needs one."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise UsageError(f"{path} uses YAML aliases (*{shown(event.anchor, 30)}); write the "
+                             "values out instead")
+    try:
+        return yaml.safe_load(text)
+    except RecursionError:
+        raise UsageError(f"{path} is nested too deeply to be a search space") from None

@@ -11,6 +11,12 @@ in another process or on another machine, runs the same loop:
 
 So ``n_trials`` is the size of the whole study, not of one run: a resumed run only makes up the
 difference, and a killed worker's unfinished trial is marked FAIL (never counted) and redone.
+
+Each trial has a **draw index** (user attribute ``draw``): the sampler's draws and the model's
+seed depend on it, not on the trial number. A fresh trial's draw is its number minus the retries
+numbered before it; a trial whose worker died (found by the heartbeat) or was interrupted is
+queued again with its parameters and its draw (``retry_of`` names it). So a study killed and
+resumed ends with exactly the configurations, seeds and scores of an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -26,8 +32,8 @@ import numpy as np
 
 from ..errors import UsageError
 
-__all__ = ["SeededRandomSampler", "count_trials", "make_sampler", "open_storage", "open_study",
-           "run_worker"]
+__all__ = ["SeededRandomSampler", "count_trials", "draw_of", "make_sampler", "open_storage",
+           "open_study", "retry_trial", "run_worker"]
 
 FINISHED = ("COMPLETE", "PRUNED")
 
@@ -65,7 +71,7 @@ def open_storage(url, heartbeat=5):
                     warnings.simplefilter("ignore")  # heartbeat is "experimental" in Optuna
                     storage = optuna.storages.RDBStorage(
                         str(url), engine_kwargs=engine_kwargs, heartbeat_interval=heartbeat,
-                        grace_period=3 * heartbeat,
+                        grace_period=3 * heartbeat, **_on_stale(optuna),
                     )
                 break
             except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError):
@@ -84,6 +90,28 @@ def open_storage(url, heartbeat=5):
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         first = re.sub(r"^\([^)]*\)\s*", "", first)
         raise UsageError(f"cannot open storage {redact(given)}: {first}") from None
+
+
+def draw_of(trial):
+    """The trial's draw index: what its configuration and seed come from (see module doc)."""
+    return trial.user_attrs.get("draw", trial.number)
+
+
+def retry_trial(study, trial):
+    """Queue ``trial`` (killed or interrupted) to run again with its parameters and draw."""
+    # Even without parameters (killed before its first suggestion) the draw fixes them.
+    study.enqueue_trial(dict(trial.params), user_attrs={"draw": draw_of(trial),
+                                                        "retry_of": trial.number})
+
+
+def _on_stale(optuna):
+    """RDBStorage's argument for a callback on trials the heartbeat fails (renamed in 4.9)."""
+    import inspect
+
+    names = inspect.signature(optuna.storages.RDBStorage).parameters
+    key = "heartbeat_stale_trial_callback" if "heartbeat_stale_trial_callback" in names \
+        else "failed_trial_callback"
+    return {key: retry_trial}
 
 
 def _sqlite_pragmas(dbapi_connection, record):
@@ -119,9 +147,10 @@ class SeededRandomSampler:
     """Random search whose draws depend on (seed, trial number, parameter) only.
 
     Optuna's ``RandomSampler`` draws from one generator per process, so two workers seeded alike
-    would try the same configurations, and a resumed run would replay the first run's. Here trial
-    k gets the same configuration whichever worker runs it and whenever: a search killed and
-    resumed, or spread over processes, samples exactly what one uninterrupted run would.
+    would try the same configurations, and a resumed run would replay the first run's. Here the
+    trial with draw index k (``draw_of``: its number, unless retries came before it) gets the same
+    configuration whichever worker runs it and whenever: a search killed and resumed, or spread
+    over processes, samples exactly what one uninterrupted run would.
     """
 
     def __new__(cls, seed=0):
@@ -139,7 +168,7 @@ class SeededRandomSampler:
 
             def sample_independent(self, study, trial, param_name, dist):
                 key = int.from_bytes(param_name.encode()[:16].ljust(16, b"\0"), "little")
-                rng = np.random.default_rng([self.seed, trial.number, key])
+                rng = np.random.default_rng([self.seed, draw_of(trial), key])
                 return _draw(rng, dist)
 
         return _Sampler(seed)
@@ -242,13 +271,20 @@ def _within_budget(objective, n_trials):
     from optuna.trial import TrialState
 
     def run(trial):
+        trials = trial.study.get_trials(deepcopy=False)
+        if "draw" not in trial.user_attrs:  # a fresh trial; a retry keeps the draw it had
+            retries = sum(t.number < trial.number and "retry_of" in t.user_attrs for t in trials)
+            trial.set_user_attr("draw", trial.number - retries)
         ahead = sum(t.number < trial.number and t.state in (
-            TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
-            for t in trial.study.get_trials(deepcopy=False))
+            TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING) for t in trials)
         if ahead >= n_trials:
             trial.set_user_attr("stopped", "budget already reached by other workers")
             raise BudgetReached()
-        return objective(trial)
+        try:
+            return objective(trial)
+        except KeyboardInterrupt:  # Optuna fails the trial; run its configuration again later
+            retry_trial(trial.study, trial)
+            raise
 
     return run
 
