@@ -5,15 +5,16 @@ and ``zh/NAME.md``, in the order of ``CURRICULUM``). For each one this hook writ
 ``.ipynb`` (through ``write_notebook``, as ``glassnet lesson NAME --notebook DIR`` does),
 executes it in a fresh kernel, and hands it to mkdocs-jupyter, which renders it with its
 outputs; it adds the pages to the navigation under "Curriculum", fills the curriculum's index
-table (the ``<!-- notebooks -->`` marker) and puts a bar above each notebook linking its other
-language.
+table (the ``<!-- notebooks -->`` marker), puts a bar above each notebook linking its other
+language, gives the notebooks' headings ids that work in Chinese, adds the glossary as a page
+and leads links to the MyST sources (docs/curriculum.md's) to the rendered pages.
 
 ``GLASSNET_DOCS_OUTPUTS`` chooses the outputs:
 
 - ``full`` (the default): each notebook at its own settings, the numbers its prose quotes;
-- ``quick``: with ``GLASSNET_QUICK=1``, as the test suite runs them (a faster preview);
-- ``none``: the notebooks rendered without executing them (CI's build: the test suite already
-  executes every notebook and checks its outputs).
+- ``quick``: with ``GLASSNET_QUICK=1``, as the test suite runs them (a faster preview, and
+  what CI builds);
+- ``none``: the notebooks rendered without executing them (to work on the prose).
 
 Executed notebooks are cached in ``.cache/docs-notebooks/`` under a key made of the notebook's
 source, the settings and every Python file of the package, so a rebuild executes only what
@@ -26,9 +27,12 @@ import asyncio
 import hashlib
 import logging
 import os
+import posixpath
+import re
 import shutil
+import subprocess
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
@@ -77,7 +81,7 @@ def _title(source):
     """The notebook's first level-1 heading (its page title)."""
     for line in source.read_text(encoding="utf-8").splitlines():
         if line.startswith("# "):
-            return line[2:].strip()
+            return line[2:].strip().replace("`", "")  # the navigation shows plain text
     return source.stem
 
 
@@ -109,17 +113,34 @@ def _code_key():
     return digest.hexdigest()
 
 
+# A page of the site is static: a slider would need a live kernel behind it. Run first in each
+# kernel, this makes ``import ipywidgets`` fail (a None in sys.modules does), so the notebooks
+# take the branch they take without ipywidgets and draw their two settings; the cell is removed
+# from the notebook afterwards.
+NO_WIDGETS = 'import sys; sys.modules["ipywidgets"] = None'
+
+
 async def _execute(path, workdir, env):
     import nbclient
     import nbformat
 
     notebook = nbformat.read(path, as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(NO_WIDGETS))
     client = nbclient.NotebookClient(notebook, timeout=TIMEOUT, kernel_name="python3",
                                      resources={"metadata": {"path": str(workdir)}})
     try:
-        await client.async_execute(env=env)
+        # The kernel's own stderr is a line per kernel about TCP without encryption (on
+        # loopback); a cell's errors and output come through the protocol, not stderr.
+        await client.async_execute(env=env, stderr=subprocess.DEVNULL)
     except nbclient.exceptions.CellExecutionError as error:
         return f"{path.name}: {str(error).splitlines()[0]}"
+    del notebook.cells[0]
+    for cell in notebook.cells:  # number the cells as if the first had not been there
+        if cell.cell_type == "code" and cell.get("execution_count"):
+            cell.execution_count -= 1
+            for output in cell.outputs:
+                if "execution_count" in output:
+                    output.execution_count = cell.execution_count
     nbformat.write(notebook, path)
     return None
 
@@ -142,17 +163,24 @@ def _execute_all(jobs, env):
 
 @event_priority(100)  # before mkdocs-jupyter's on_files, which wraps the .ipynb files as pages
 def on_files(files, config):
-    from glassnet.classic.notebooks import write_notebook
-
     for name, lang in _state["missing"]:
         log.warning(f"notebook {lang}/{name} is in CURRICULUM but has no source")
     notebooks = _state["notebooks"]
     if not notebooks:
         log.info("no glassnet.classic.notebooks in this checkout: the curriculum has no notebooks")
         return files
+    from glassnet.classic.notebooks import write_notebook
+
+    shutil.rmtree(BUILD, ignore_errors=True)
+    glossary = PACKAGE / "classic" / "notebooks" / "glossary.md"
+    if glossary.exists():  # the terms of the Chinese notebooks, a page of the curriculum
+        target = BUILD / GLOSSARY
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(glossary, target)
+        files.append(File(GLOSSARY, src_dir=str(BUILD), dest_dir=config.site_dir,
+                          use_directory_urls=config.use_directory_urls))
     mode = _mode()
     code = _code_key() if mode != "none" else ""
-    shutil.rmtree(BUILD, ignore_errors=True)
     todo = []
     for name, lang, source in notebooks:
         key = hashlib.sha256(f"{mode}\n{code}\n".encode() + source.read_bytes()).hexdigest()
@@ -193,6 +221,11 @@ def on_files(files, config):
     return files
 
 
+def _escaped(text):
+    """``text`` as Markdown shows it literally (a title's ``*``, as in "``*`` against np.dot")."""
+    return text.replace("*", r"\*").replace("_", r"\_")
+
+
 def _table():
     """The curriculum's index table: every notebook in both languages, in the course's order."""
     from glassnet.classic.notebooks import CURRICULUM
@@ -203,22 +236,134 @@ def _table():
         return ""
     rows = ["| | English | 简体中文 | from a shell |", "|---:|---|---|---|"]
     for i, name in enumerate(names, start=1):
-        cells = [f"[{titles[(name, lang)]}](../{_page(name, lang)})"
+        cells = [f"[{_escaped(titles[(name, lang)])}](../{_page(name, lang)})"
                  if (name, lang) in titles else "" for lang in LANGUAGE_NAMES]
         rows.append(f"| {i} | {cells[0]} | {cells[1]} | `glassnet {CURRICULUM[name]} {name}` |")
     return "\n".join(rows)
 
 
+GLOSSARY = "curriculum/glossary.md"
+LINK = re.compile(r"\]\(([^)\s#]+\.md)(#[^)\s]*)?\)")
+
+
+def _site_links(markdown, page, config):
+    """``markdown`` with its links to the notebooks' MyST sources and the glossary in the
+    package (``../src/glassnet/classic/notebooks/en/NAME.md``, as docs/curriculum.md has them,
+    so that they work on a repository's web page too) led to their pages on the site."""
+    folder = (Path(config.docs_dir) / page.file.src_uri).parent
+    here = PurePosixPath(page.file.src_uri).parent
+    notebooks = (PACKAGE / "classic" / "notebooks").resolve()
+
+    def lead(match):
+        target = (folder / match.group(1)).resolve()
+        if not target.is_relative_to(notebooks):
+            return match.group(0)
+        parts = target.relative_to(notebooks).parts
+        if parts == ("glossary.md",):
+            page_path = GLOSSARY
+        elif len(parts) == 2 and parts[0] in LANGUAGE_NAMES:
+            page_path = _page(parts[1].removesuffix(".md"), parts[0])
+        else:
+            return match.group(0)
+        relative = os.path.relpath(page_path, here or ".")
+        return f"]({relative}{match.group(2) or ''})"
+
+    return LINK.sub(lead, markdown)
+
+
 def on_page_markdown(markdown, page, config, files):
     if MARKER in markdown:
-        return markdown.replace(MARKER, _table())
-    return markdown
+        markdown = markdown.replace(MARKER, _table())
+    return _site_links(markdown, page, config)
+
+
+HEADING = re.compile(r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">',
+                     re.DOTALL)
+
+
+def _anchors(html, toc):
+    """``html`` and ``toc`` with one id per heading, the same in both, Chinese kept.
+
+    mkdocs-jupyter makes the headings' ids and the table of contents' anchors with two
+    different ASCII-only slug functions: a Chinese heading gets ``id=""`` in the page and
+    ``#_1`` in the contents, and a heading with code in it two different ids. Both list the
+    notebook's Markdown headings in order, so each heading gets the Unicode slug of its text
+    (``#形状小测验``), made unique, in the page and in the contents alike."""
+    from pymdownx.slugs import slugify
+
+    slug = slugify(case="lower")
+    items, stack = [], list(reversed(list(toc)))
+    while stack:
+        item = stack.pop()
+        items.append(item)
+        stack.extend(reversed(list(item.children)))
+    headings = list(HEADING.finditer(html))
+    if len(headings) != len(items):
+        log.warning(f"{len(headings)} headings but {len(items)} entries in the contents")
+        return html
+    seen, out, last = set(), [], 0
+    for match, item in zip(headings, items):
+        text = re.sub(r"<[^>]+>", "", match.group(2))
+        anchor = base = slug(text, "-") or "section"
+        n = 1
+        while anchor in seen:
+            anchor, n = f"{base}_{n}", n + 1
+        seen.add(anchor)
+        item.id = anchor
+        level = match.group(1)
+        out += [html[last:match.start()],
+                f'<h{level} id="{anchor}">{match.group(2)}<a class="anchor-link" '
+                f'href="#{anchor}">']
+        last = match.end()
+    return "".join(out) + html[last:]
+
+
+# mkdocs-jupyter writes the notebooks' MathJax loader with an empty src (its option's default,
+# "", overrides nbconvert's CDN address), so no formula would render. The site carries its own
+# copy of MathJax 2.7, the one Jupyter serves (jupyter-server-mathjax, the docs extra): the
+# formulas render offline too.
+MATHJAX_LOADER = '<script src=""> </script>\n<!-- MathJax configuration -->'
+MATHJAX = "assets/mathjax"
+MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
+# That copy has the STIX web fonts only (as Jupyter configures it); MathJax looks for TeX's.
+MATHJAX_FONTS = ('<script type="text/x-mathjax-config">MathJax.Hub.Config({"HTML-CSS": '
+                 '{availableFonts: [], webFont: "STIX-Web", imageFont: null}, '
+                 'SVG: {font: "STIX-Web"}});</script>')
+
+
+def _mathjax_source():
+    try:
+        import jupyter_server_mathjax
+    except ImportError:
+        return None
+    return Path(jupyter_server_mathjax.__file__).parent / "static"
+
+
+def _with_mathjax(html, page):
+    if MATHJAX_LOADER not in html:
+        log.warning(f"{page.file.src_uri}: no MathJax loader to point at the site's MathJax")
+        return html
+    if _mathjax_source() is None:
+        log.warning("jupyter-server-mathjax is missing (pip install '.[docs]'): the notebooks' "
+                    "formulas will not render")
+        return html
+    folder = page.url if page.url.endswith("/") else posixpath.dirname(page.url)
+    src = posixpath.relpath(f"{MATHJAX}/MathJax.js", folder or ".")
+    loader = f'{MATHJAX_FONTS}\n<script src="{src}?config={MATHJAX_CONFIG}"></script>'
+    return html.replace(MATHJAX_LOADER, f"{loader}\n<!-- MathJax configuration -->", 1)
+
+
+def on_post_build(config):
+    source = _mathjax_source()
+    if _state["notebooks"] and source is not None:
+        shutil.copytree(source, Path(config.site_dir) / MATHJAX, dirs_exist_ok=True)
 
 
 def on_page_content(html, page, config, files):
     src = page.file.src_uri
     if not (src.startswith("curriculum/") and src.endswith(".ipynb")):
         return html
+    html = _with_mathjax(_anchors(html, page.toc), page)
     _, lang, filename = src.split("/")
     name = filename.removesuffix(".ipynb")
     links = []

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from mkdocs.plugins import event_priority
+
 log = logging.getLogger("mkdocs.hooks.links")
 
 __all__ = ["check_site", "on_post_build"]
@@ -88,6 +90,7 @@ def check_site(site_dir):
     return sorted(set(problems))
 
 
+@event_priority(-100)  # last: after every other hook has written its files into the site
 def on_post_build(config):
     problems = check_site(config.site_dir)
     for problem in problems:
