@@ -40,7 +40,6 @@ from .state import check_state
 
 __all__ = ["TabularPreprocessor"]
 
-
 _STATE_VERSION = 1
 
 
@@ -86,8 +85,7 @@ class TabularPreprocessor:
     target_mean_, target_scale_ : float
         Regression only: what ``standardize_target`` subtracts and divides by.
     report_ : dict
-        What ``fit`` found: imputed counts, missing categories, ignored and constant columns,
-        rows dropped for a missing target.
+        What ``fit`` found: imputed counts, missing categories, ignored and constant columns.
     transform_report_ : dict
         After each ``transform``: the imputed and unseen-category counts of that call.
     """
@@ -95,8 +93,7 @@ class TabularPreprocessor:
     def __init__(self, target=None, task="auto", roles=None, drop=None,
                  standardize_target=True, dtype="float32"):
         if task not in ("auto", "regression", "classification"):
-            raise UsageError(f"task must be 'auto', 'regression' or 'classification', got "
-                             f"{task!r}")
+            raise UsageError(f"task must be 'auto', 'regression' or 'classification', got {task!r}")
         if dtype not in ("float32", "float64"):
             raise UsageError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
         if target is not None and not isinstance(target, str):
