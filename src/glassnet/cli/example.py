@@ -1,8 +1,10 @@
-"""``glassnet example NAME`` (a worked project) and ``glassnet tour`` (all of them, quick)."""
+"""``glassnet example NAME`` (a worked project; ``--notebook DIR`` writes its notebook) and
+``glassnet tour`` (all of them, quick)."""
 
 from __future__ import annotations
 
 from ..errors import UsageError
+from .lesson import add_notebook_arguments, write_notebook
 from .output import DEFAULT_OUT
 
 __all__ = ["cmd_example", "cmd_tour", "register"]
@@ -16,6 +18,7 @@ def register(subparsers):
     p.add_argument("--quick", action="store_true", help="shorter settings (as in the tour)")
     p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
                    help=f"folder for the project's files (default: ./{DEFAULT_OUT}/)")
+    add_notebook_arguments(p, "project")
     p.set_defaults(func=cmd_example)
 
     p = subparsers.add_parser("tour", help="run the classic networks and print a table of results")
@@ -43,6 +46,8 @@ def cmd_example(args):
     if args.name not in projects.PROJECTS:
         raise UsageError(f"unknown project {args.name!r}; choose one of "
                          f"{', '.join(projects.PROJECTS)}")
+    if write_notebook(args):
+        return 0
     row = projects.run(args.name, quick=args.quick, verbose=True, out=args.out)
     print(f"\n{row['project']}: {row['metric']} = {row['result']} (reference {row['reference']})")
     return 0
