@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from .errors import UsageError
-from .nn.files import check_output, fsync_folder, remove_stale_temps, temp_path
+from .nn.files import check_output, fsync_path, remove_stale_temps, temp_path
 
 __all__ = ["MANIFEST", "RunFolder"]
 
@@ -140,7 +140,7 @@ class RunFolder:
             _carry(self.target / name, self.staging / name)
         (self.staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
         for p in [*self.staging.iterdir(), self.staging]:
-            _fsync(p)
+            fsync_path(p)
         if self.target.is_dir():
             with contextlib.suppress(OSError):
                 os.chmod(self.staging, stat.S_IMODE(os.stat(self.target).st_mode))
@@ -152,7 +152,7 @@ class RunFolder:
             shutil.rmtree(self.staging, ignore_errors=True)  # now the previous run's folder
         else:
             os.rename(self.staging, self.target)
-        fsync_folder(self.target.parent)
+        fsync_path(self.target.parent)
         self.staging = None
         self.committed = True
         self._lock.release()
@@ -176,19 +176,6 @@ def _carry(src, dst):
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
-
-
-def _fsync(path):
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 _RENAME_EXCHANGE = 2

@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_write_text", "check_output", "fsync_folder", "output_kind",
+__all__ = ["atomic_write", "atomic_write_text", "check_output", "fsync_path", "output_kind",
            "remove_stale_temps", "temp_path"]
 
 _TEMP = re.compile(r"^\.(?P<name>.+)\.glassnet-(?P<pid>\d+)-[0-9a-f]+\.tmp$")
@@ -143,7 +143,7 @@ def atomic_write(path, write):
         if old is not None:
             _keep_mode(tmp, old)
         os.replace(tmp, target)
-        fsync_folder(target.parent)
+        fsync_path(target.parent)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -170,10 +170,11 @@ def atomic_write_text(path, text):
     return atomic_write(path, lambda f: f.write(data))
 
 
-def fsync_folder(folder):
-    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+def fsync_path(path):
+    """Flush a file, or a folder (which makes a rename in it durable, POSIX), to disk; a no-op
+    where it cannot be opened."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return
     try:
