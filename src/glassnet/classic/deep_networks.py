@@ -5,8 +5,8 @@ layer l (of L; the input layer is layer 0 and is not counted) holds
 
     W[l] (n[l], n[l-1]),   b[l] (n[l], 1),   Z[l] = W[l] A[l-1] + b[l],   A[l] = g[l](Z[l])
 
-with A[0] = X, ReLU for g[1..L-1] and a sigmoid for g[L]; a^[l](i) is the activation of layer
-l for example i (column i of A[l]). ``layer_dims = [n_x, n[1], ..., n[L]]``. The cost is the
+with A[0] = X, ReLU for g[1..L-1] and a sigmoid for g[L]; ``a^[l](i)`` is the activation of
+layer l for example i (column i of A[l]). ``layer_dims = [n_x, n[1], ..., n[L]]``. The cost is the
 cross-entropy J = -1/m sum (Y log A[L] + (1 - Y) log(1 - A[L])), and backward, from
 dA[L] = -(Y / A[L] - (1 - Y) / (1 - A[L])):
 

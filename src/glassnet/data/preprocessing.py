@@ -45,7 +45,6 @@ from .summary import summary_text
 
 __all__ = ["TabularPreprocessor"]
 
-
 _STATE_VERSION = 1
 MAX_CATEGORIES = 20  # one-hot columns per categorical column, <other> included (see docs)
 
@@ -82,18 +81,30 @@ class TabularPreprocessor:
         categories, and ``<other>`` for the rest and for categories seen once. ``None``: one
         column per category.
 
-    Fitted attributes: ``task_``, ``roles_``, ``columns_`` (per-column statistics),
-    ``feature_names_``, ``classes_`` (classification), ``target_mean_``/``target_scale_``
-    (regression), ``report_`` (what fit found: imputed counts, missing categories, ignored and
-    constant columns, rows dropped for a missing target) and, after each ``transform``,
-    ``transform_report_`` (imputed and unseen-category counts of that call).
+    Attributes
+    ----------
+    task_ : "regression" or "classification"
+        The task, as given or as judged from the training target.
+    roles_ : dict
+        ``{column: role}`` of every column, as inferred or given.
+    columns_ : dict
+        Per-column statistics learned in ``fit`` (the fitted encoder of each feature column).
+    feature_names_ : list of str
+        The name of each column of X (``city=Paris``, ``age__missing``).
+    classes_ : ndarray
+        Classification only: the class labels, in the order of the network's outputs.
+    target_mean_, target_scale_ : float
+        Regression only: what ``standardize_target`` subtracts and divides by.
+    report_ : dict
+        What ``fit`` found: imputed counts, missing categories, ignored and constant columns.
+    transform_report_ : dict
+        After each ``transform``: the imputed and unseen-category counts of that call.
     """
 
     def __init__(self, target=None, task="auto", roles=None, drop=None,
                  standardize_target=True, dtype="float32", max_categories=MAX_CATEGORIES):
         if task not in ("auto", "regression", "classification"):
-            raise UsageError(f"task must be 'auto', 'regression' or 'classification', got "
-                             f"{task!r}")
+            raise UsageError(f"task must be 'auto', 'regression' or 'classification', got {task!r}")
         if dtype not in ("float32", "float64"):
             raise UsageError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
         if target is not None and not isinstance(target, str):

@@ -100,20 +100,42 @@ class BagOfWords:
 
     Parameters
     ----------
-    values : "binary", "count" or "tfidf".
-    min_count : keep words seen at least this many times in the training texts.
-    max_features : keep only the most frequent words (after the other filters).
-    ngram : 1 for single words; 2 adds pairs of adjacent words ("not good"), and so on.
-    polarity_cutoff : keep only words with |log((pos + 1) / (neg + 1))| >= cutoff; needs labels
-        in ``fit``. Words seen fewer than ``polarity_min_count`` times are not judged and stay
-        (the course's rule: their ratio is too noisy to trust either way).
-    sublinear_tf : with "tfidf", use 1 + ln(count) instead of the count.
-    dtype : float32 (default) or float64.
+    values : "binary", "count" or "tfidf"
+        What a row holds for each word of the vocabulary: 1 if present, its count, or TF-IDF.
+    min_count : int
+        Keep words seen at least this many times in the training texts.
+    max_features : int, optional
+        Keep only the most frequent words (after the other filters).
+    ngram : int
+        1 for single words; 2 adds pairs of adjacent words ("not good"), and so on.
+    polarity_cutoff : float, optional
+        Keep only words with |log((pos + 1) / (neg + 1))| >= cutoff; needs labels in ``fit``.
+    polarity_min_count : int
+        Words seen fewer times than this are not judged by ``polarity_cutoff`` and stay (the
+        course's rule: their ratio is too noisy to trust either way).
+    sublinear_tf : bool
+        With "tfidf", use 1 + ln(count) instead of the count.
+    lowercase : bool
+        Lowercase the texts before tokenizing.
+    dtype : float32 (default) or float64
+        The dtype of the rows.
 
-    Fitted attributes: ``vocabulary_`` (word -> column), ``words_`` (column -> word, most
-    frequent first), ``counts_`` (training occurrences per column), ``idf_`` (tfidf only),
-    ``polarity_`` (word -> log-ratio, when labels were given), ``n_dropped_`` (how many words
-    each filter removed).
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Word -> column.
+    words_ : list of str
+        Column -> word, most frequent first.
+    counts_ : ndarray
+        Training occurrences per column.
+    idf_ : ndarray
+        "tfidf" only: the inverse document frequency of each column.
+    polarity_ : dict
+        Word -> log-ratio, when labels were given.
+    n_dropped_ : dict
+        How many words each filter removed.
+    n_texts_ : int
+        The number of training texts.
     """
 
     VALUES = ("binary", "count", "tfidf")
