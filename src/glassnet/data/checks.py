@@ -16,8 +16,8 @@ import pandas as pd
 from ..errors import DataError, shorten
 from .columns import plain_numbers
 
-__all__ = ["IdentifierWarning", "TargetLeakWarning", "check_unique_names", "identifier_notes",
-           "target_copies"]
+__all__ = ["IdentifierWarning", "TargetLeakWarning", "as_frame", "check_unique_names",
+           "identifier_notes", "target_copies"]
 
 _ID_NAME = re.compile(r"(^|[_\W])(id|idx|index|key|no|nr|number|row)$", re.IGNORECASE)
 _MIN_ROWS = 20  # fewer rows say too little to call a column an identifier
@@ -43,6 +43,16 @@ def check_unique_names(df, source="the data"):
         raise DataError(f"{source} has more than one column named "
                         f"{', '.join(repr(shorten(n, 60)) for n in sorted(twice)[:5])}; "
                         "rename them so that every column has its own name")
+
+
+def as_frame(df, name="df"):
+    """``df`` checked to be a DataFrame with unique column names, the names made ``str``."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
+    check_unique_names(df)
+    if any(not isinstance(c, str) for c in df.columns):
+        df = df.rename(columns=str)
+    return df
 
 
 def _distinct_counts(df, names):

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, UsageError, shorten, shown
-from .checks import check_unique_names, identifier_notes, target_copies
+from .checks import as_frame, identifier_notes, target_copies
 from .columns import (
     OutOfRangeWarning,
     column_names,
@@ -47,15 +47,6 @@ __all__ = ["TabularPreprocessor"]
 
 _STATE_VERSION = 1
 MAX_CATEGORIES = 20  # one-hot columns per categorical column, <other> included (see docs)
-
-
-def _frame(df, name="df"):
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-    check_unique_names(df)
-    if any(not isinstance(c, str) for c in df.columns):
-        df = df.rename(columns=str)
-    return df
 
 
 class TabularPreprocessor:
@@ -136,7 +127,7 @@ class TabularPreprocessor:
 
     def fit(self, df):
         """Learn every statistic from ``df`` (the training rows only); returns ``self``."""
-        df = _frame(df)
+        df = as_frame(df)
         if len(df) == 0:
             raise DataError("cannot fit on an empty table")
         report = {"rows": len(df), "rows_without_target": 0, "imputed": {},
@@ -229,7 +220,7 @@ class TabularPreprocessor:
         is missing are left out when ``with_target`` (counted in ``transform_report_``).
         """
         self._check_fitted()
-        df = _frame(df)
+        df = as_frame(df)
         with_target = with_target and self.target is not None
         report = {"rows": len(df), "rows_without_target": 0, "imputed": {}, "unseen": {}}
         y = None
