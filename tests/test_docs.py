@@ -1,15 +1,22 @@
 """The documentation site's own checks that need no site build: every module of the package has
 its place in the API reference, the internal-link check of the build finds what it must, and the
-Python on the getting-started and networks pages runs as written. CI builds the site itself
-with ``make docs`` (strict: a warning or a broken internal link fails it)."""
+Python of the README and of the pages runs as written. CI builds the site itself with ``make
+docs`` (strict: a warning or a broken internal link fails it)."""
 
 import importlib.util
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+# The README and the pages its longer sections moved to, in the README's former order: their
+# blocks build on each other (a CSV written in one is read in the next).
+README_PAGES = ["README.md", "docs/curriculum/lessons.md", "docs/guide/data.md",
+                "docs/guide/export.md", "docs/guide/projects.md", "docs/guide/search.md",
+                "docs/guide/sklearn.md"]
 
 
 def _hook(name):
@@ -91,13 +98,42 @@ def test_the_link_check_finds_missing_files_anchors_and_links_out_of_the_site(tm
     ])
 
 
+def python_blocks(*pages):
+    """(page, number on the page, code) of every Python block of ``pages`` (paths from the
+    repository's root), page after page."""
+    return [(page, i, block) for page in pages
+            for i, block in enumerate(PYTHON_BLOCK.findall((ROOT / page).read_text(
+                encoding="utf-8")), start=1)]
+
+
+def run_blocks(blocks):
+    """Run the blocks one after the other in one namespace, as a reader pasting them into one
+    session would; a failure names its page and block."""
+    namespace = {"__name__": "__docs__"}
+    for page, i, block in blocks:
+        try:
+            exec(compile(block, f"{page}, python block {i}", "exec"), namespace)
+        except Exception as e:  # pragma: no cover - the message names the block
+            raise AssertionError(f"{page} python block {i} fails: {e!r}\n{block}") from e
+
+
 def test_the_python_of_the_first_pages_runs_as_written(tmp_path, monkeypatch):
-    """A reader pasting the blocks of a page into one session, in order, gets no error."""
     monkeypatch.chdir(tmp_path)
-    for page in ("getting-started.md", "guide/networks.md"):
-        blocks = PYTHON_BLOCK.findall((DOCS / page).read_text(encoding="utf-8"))
+    for page in ("docs/getting-started.md", "docs/guide/networks.md"):
+        blocks = python_blocks(page)
         assert len(blocks) >= 2, page
-        namespace = {"__name__": "__docs__"}
-        for i, block in enumerate(blocks, start=1):
-            exec(compile(block, f"docs/{page}, python block {i}", "exec"), namespace)
+        run_blocks(blocks)
     assert (tmp_path / "wine.csv").exists() and (tmp_path / "scaled_tanh.npz").exists()
+
+
+def test_the_readme_and_its_pages_have_their_python_blocks():
+    blocks = [code for _, _, code in python_blocks(*README_PAGES)]
+    assert len(blocks) >= 10
+    assert any("train_csv" in b for b in blocks) and any("GlassNetClassifier" in b
+                                                         for b in blocks)
+
+
+@pytest.mark.slow
+def test_every_python_block_of_the_readme_and_its_pages_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run_blocks(python_blocks(*README_PAGES))
