@@ -81,6 +81,32 @@ def test_read_csv_reads_standard_input_for_a_dash(monkeypatch):
         read_csv("-")
 
 
+def test_standard_input_is_read_up_to_a_bound(monkeypatch):
+    import io
+    import sys
+
+    from glassnet.data import reading
+
+    class Endless(io.RawIOBase):  # a pipe that never ends: only limit + 1 bytes may be read
+        read_bytes = 0
+
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            buffer[:] = b"1" * len(buffer)
+            Endless.read_bytes += len(buffer)
+            return len(buffer)
+
+    monkeypatch.setattr(reading, "MAX_STDIN_BYTES", 1000)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Endless(), 256)))
+    with pytest.raises(ValueError, match="standard input holds more than 0 MB: save the data to "
+                                         "a file") as info:
+        read_csv("-")
+    assert "\n" not in str(info.value) and Endless.read_bytes <= 1001 + 256
+    assert reading.read_stdin(10, io.BytesIO(b"a,b\n1,2\n")) == b"a,b\n1,2\n"  # at the bound
+
+
 def test_read_csv_refuses_two_columns_of_one_name(tmp_path):
     # pandas would call the second 'y' 'y.1': a feature that is the target itself
     path = write(tmp_path, "dup.csv", "a,b,y,y\n1,2,0,0\n3,4,1,1\n")

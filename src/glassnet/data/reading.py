@@ -24,9 +24,9 @@ import pandas as pd
 from ..errors import DataError, UsageError, shorten, shown
 from .decimals import convert_decimal_commas
 
-__all__ = ["ENCODINGS", "MAX_NAME", "READ_OPTIONS", "STDIN", "bounded_decompression",
+__all__ = ["ENCODINGS", "MAX_NAME", "MAX_STDIN_BYTES", "READ_OPTIONS", "STDIN", "bounded_decompression",
            "check_column_names", "check_read_options", "check_regular_file", "first_bad",
-           "parse_numeric", "read_csv", "row_name"]
+           "parse_numeric", "read_csv", "read_stdin", "row_name"]
 
 _COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 STDIN = "-"  # the path that means standard input
@@ -45,7 +45,7 @@ def read_csv(path, *, decimal="auto", **kwargs):
     """
     opener = None
     if str(path) == STDIN:  # a pipe: read whole here, never through check_regular_file
-        path, source = "standard input", io.BytesIO(sys.stdin.buffer.read())
+        path, source = "standard input", io.BytesIO(read_stdin())
         head = source.getvalue()[:4096]
     else:
         path = source = Path(path)
@@ -202,6 +202,22 @@ def check_column_names(df, path):
             raise DataError(f"{shorten(path)}: column {i + 1} has a name of {len(str(c)):,} "
                             f"characters ({shorten(c, 40)!r}); names are at most {MAX_NAME:,} "
                             "(is the first line really a header?)")
+
+
+#: standard input is read whole into memory, at most this many bytes of it
+MAX_STDIN_BYTES = 1 << 30
+
+
+def read_stdin(limit=None, stream=None):
+    """The bytes of standard input (or ``stream``), at most ``limit`` (``MAX_STDIN_BYTES``)
+    of them: past it, a ``DataError`` after reading one byte more, not the whole stream (a
+    pipe may never end)."""
+    limit = MAX_STDIN_BYTES if limit is None else limit
+    data = (stream or sys.stdin.buffer).read(limit + 1)
+    if len(data) > limit:
+        raise DataError(f"standard input holds more than {limit / 2**20:,.0f} MB: save the data "
+                        "to a file and pass its path instead")
+    return data
 
 
 def check_regular_file(path):
