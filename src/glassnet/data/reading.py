@@ -24,9 +24,10 @@ import pandas as pd
 from ..errors import DataError, UsageError, shorten, shown
 from .decimals import convert_decimal_commas
 
-__all__ = ["ENCODINGS", "MAX_NAME", "MAX_STDIN_BYTES", "READ_OPTIONS", "STDIN", "bounded_decompression",
-           "check_column_names", "check_read_options", "check_regular_file", "first_bad",
-           "parse_numeric", "read_csv", "read_stdin", "row_name"]
+__all__ = ["ENCODINGS", "MAX_NAME", "MAX_STDIN_BYTES", "READ_OPTIONS", "STDIN",
+           "bounded_decompression", "check_column_names", "check_read_options",
+           "check_regular_file", "first_bad", "parse_numeric", "read_csv", "read_stdin",
+           "row_name"]
 
 _COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 STDIN = "-"  # the path that means standard input
