@@ -13,7 +13,8 @@ def test_a_model_bundle_shows_what_it_predicts_from_what(tmp_path):
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"size": rng.normal(size=120), "town&region": rng.choice(["A", "B"], 120)})
     df["kind"] = np.where(df["size"] > 0, "big", "small")
-    train_frame(df, "kind", TrainConfig(hidden=[4], epochs=3, ensemble=1), tmp_path, plots=False)
+    train_frame(df, "kind", TrainConfig(hidden=[4], epochs=3, ensemble=1,
+                                        linear_share=0.0), tmp_path, plots=False)
     page = load_bundle(tmp_path / "model.npz")._repr_html_()
     assert page.startswith("<table><caption>glassnet model</caption>")
     for cell in ("kind (classification)", "3 from 2 columns", "big, small", "town&amp;region",

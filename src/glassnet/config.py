@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import NamedTuple
 
-from .defaults import AUTO, LINEAR_LR, PLATEAU_FACTOR, auto_settings
+from .defaults import AUTO, LINEAR_LR, PLATEAU_FACTOR, auto_settings, output_init_scale
 from .errors import UsageError, shown
 from .settings import (
     MAX_TRAINING_BYTES,
@@ -212,13 +212,22 @@ def default_settings():
 
 def build_model(config, n_features, n_outputs, output_activation=None):
     """The ``Sequential`` a config describes: Dense layers of ``config.hidden`` sizes with the
-    hidden activation (and dropout), then ``n_outputs`` units with ``output_activation``."""
+    hidden activation (and dropout), then ``n_outputs`` units with ``output_activation``.
+
+    A single network's output layer (``config.ensemble`` 1) starts with its initial weights
+    times ``OUTPUT_INIT_SCALE`` (``defaults.output_init_scale``): its first predictions are
+    then close to a constant, the baseline, instead of a random function of the inputs with
+    twice the target's variance (docs/design.md, "Defaults for small tables")."""
     from .nn import Sequential
 
-    return Sequential.from_sizes(
+    model = Sequential.from_sizes(
         [n_features, *config.hidden, n_outputs], config.activation, output_activation,
         dropout=config.dropout, seed=config.seed, dtype=config.dtype,
     )
+    scale = output_init_scale(config)
+    if config.hidden and scale != 1:
+        [lay for lay in model.layers if lay.params][-1].params["W"][...] *= scale
+    return model
 
 
 class Fitted(NamedTuple):
@@ -249,12 +258,12 @@ def fit_config(config, X, y, task, n_classes=None, validation=None, callbacks=()
     the learning rate when it stalls). With ``ensemble`` = k > 1, k networks from seeds
     seed, seed + 1, ... are trained alike and merged into one network that averages their
     outputs (``glassnet.nn.average_networks``); with ``linear_share`` = s > 0 a linear model
-    (no hidden layer, trained to convergence) takes share s of that average
-    (``glassnet.nn.linear_as_relu``). ``callbacks`` watch the first network (whose history
-    ``Fitted`` reports: a tracker logs each epoch once), ``each`` every network of an ensemble
-    (a progress bar). ``glassnet train``, ``glassnet search`` and their Python API all train
-    through here. A network too large for ``MAX_TRAINING_BYTES`` is
-    refused before it is built; a run whose loss exploded is a ``DivergenceError``
+    (no hidden layer, trained to convergence on the training and validation rows) takes share
+    s of that average (``glassnet.nn.linear_as_relu``). ``callbacks`` watch the first network
+    (whose history ``Fitted`` reports: a tracker logs each epoch once), ``each`` every network
+    of an ensemble (a progress bar). ``glassnet train``, ``glassnet search`` and their Python
+    API all train through here. A network too large for ``MAX_TRAINING_BYTES`` is refused
+    before it is built; a run whose loss exploded is a ``DivergenceError``
     (``glassnet.sanity``).
     """
     import numpy as np
@@ -267,7 +276,7 @@ def fit_config(config, X, y, task, n_classes=None, validation=None, callbacks=()
     has_val = validation is not None and len(validation[1]) > 0
     check_network_size(config, X.shape[1], head.units, len(X))
 
-    def train(cfg, seed, extra=(), watch=True):
+    def train(cfg, seed, extra=(), watch=True, X=X, y=y):
         model = build_model(cfg.replace(seed=seed), X.shape[1], head.units, head.activation)
         optimizer = cfg.make_optimizer()
         stopper = cfg.make_callbacks(has_val, optimizer)
@@ -290,10 +299,13 @@ def fit_config(config, X, y, task, n_classes=None, validation=None, callbacks=()
     weights = [1.0] * len(networks)
     share = config.linear_share if config.hidden else 0.0
     if share:
-        # A linear model, trained to convergence (its loss is convex: no early stopping), then
-        # written as a ReLU network so that it averages with the others exactly.
+        # A linear model, trained to convergence (its loss is convex: no early stopping, so the
+        # validation rows train it too), then written as a ReLU network so that it averages
+        # with the others exactly.
+        X_all, y_all = (X, y) if not has_val else \
+            (np.concatenate([X, validation[0]]), np.concatenate([y, validation[1]]))
         linear = train(config.replace(hidden=[], patience=0, schedule="none", lr=LINEAR_LR),
-                       config.seed, watch=False)[0]
+                       config.seed, watch=False, X=X_all, y=y_all)[0]
         networks.append(linear_as_relu(linear, networks[0]))
         weights = [(1 - share) / len(runs)] * len(runs) + [share]
     model = networks[0] if len(networks) == 1 else average_networks(networks, weights)

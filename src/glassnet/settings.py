@@ -122,3 +122,19 @@ def check_network_size(config, n_features, n_outputs, n_rows):
             f"{need / 2**30:.1f} GiB to train (weights, gradients, {config.optimizer} state and "
             f"batches of {batch:,} rows); the limit is {MAX_TRAINING_BYTES / 2**30:.0f} GiB: "
             "use fewer or smaller hidden layers (--hidden) or a smaller --batch-size")
+    share = config.linear_share if config.hidden else 0
+    if config.hidden and (config.ensemble > 1 or share):
+        # the ensemble (and the linear model) merged into one network (nn/ensemble.py): k
+        # networks side by side, inner layers as dense block-diagonal matrices, and 2 ReLU
+        # units per feature carrying the linear model; built in float64
+        extra = 2 * sizes[0] if share else 0
+        merged = [sizes[0], *(config.ensemble * h + extra for h in config.hidden), sizes[-1]]
+        weights = sum((a + 1) * b for a, b in itertools.pairwise(merged))
+        if 8 * 2 * weights > MAX_TRAINING_BYTES:
+            what = (f"averaging {config.ensemble} networks"
+                    + (f" with a linear model (linear_share = {share})" if share else ""))
+            fix = "a smaller --ensemble or --hidden" + (", or linear_share = 0" if share else "")
+            raise UsageError(
+                f"{what} over {sizes[0]:,} features makes one network of {weights:,} weights, "
+                f"about {8 * 2 * weights / 2**30:.1f} GiB to build; the limit is "
+                f"{MAX_TRAINING_BYTES / 2**30:.0f} GiB: use {fix}")

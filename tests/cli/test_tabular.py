@@ -132,7 +132,7 @@ def test_evaluate_and_info(csvs, diabetes_run):
     # per input) averaged into one network of 5 x 16 + 2 x 10 = 100 hidden units
     assert "Dense(n_in=10, n_out=100" in info.stdout
     assert "hidden = [16]" in info.stdout and "lr = 0.01" in info.stdout
-    assert "ensemble = 5" in info.stdout and "linear_share = 0.5" in info.stdout
+    assert "ensemble = 5" in info.stdout and "linear_share = 0.6" in info.stdout
     assert "task: regression" in info.stdout
 
 
