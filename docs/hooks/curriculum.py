@@ -126,8 +126,12 @@ async def _execute(path, workdir, env):
 
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.insert(0, nbformat.v4.new_code_cell(NO_WIDGETS))
-    client = nbclient.NotebookClient(notebook, timeout=TIMEOUT, kernel_name="python3",
-                                     resources={"metadata": {"path": str(workdir)}})
+    from glassnet.classic.notebooks import poll_in_slices
+
+    # polling afresh every second: a lost wake-up of pyzmq's poll would hang the build
+    client = poll_in_slices(nbclient.NotebookClient(
+        notebook, timeout=TIMEOUT, kernel_name="python3",
+        resources={"metadata": {"path": str(workdir)}}))
     try:
         # The kernel's own stderr is a line per kernel about TCP without encryption (on
         # loopback); a cell's errors and output come through the protocol, not stderr.

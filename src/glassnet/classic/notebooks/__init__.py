@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ...errors import UsageError, require
 
-__all__ = ["CURRICULUM", "LANGUAGES", "chinese_font", "notebook_source", "use_language",
-           "write_notebook"]
+__all__ = ["CURRICULUM", "LANGUAGES", "chinese_font", "notebook_source", "poll_in_slices",
+           "use_language", "write_notebook"]
 
 LANGUAGES = ("en", "zh")
 
@@ -131,3 +131,47 @@ def use_language(lang):
     matplotlib.rcParams["font.sans-serif"] = [font, *fonts]
     matplotlib.rcParams["font.family"] = "sans-serif"
     return font
+
+
+def poll_in_slices(client, seconds=1.0):
+    """Make the nbclient ``client``'s kernel channels wait for a message ``seconds`` at a time,
+    up to the timeout each wait was given; returns ``client``.
+
+    pyzmq's asyncio poll watches the socket's edge-triggered descriptor, and on a busy machine
+    a wake-up is sometimes lost: the kernel has replied and sits idle while the poll waits on
+    until its timeout (1 of 62 notebooks in a run beside two busy processes, up to 7 in
+    another). A poll made afresh sees the waiting message at once, so every ``get_msg`` of
+    the shell, iopub and control channels polls again each ``seconds``. Installed through
+    the client's ``on_notebook_start`` hook, when its kernel client exists; the test suite
+    and the documentation build execute the notebooks this way.
+    """
+    before = client.on_notebook_start
+
+    def install(**kwargs):
+        for channel in (client.kc.shell_channel, client.kc.iopub_channel,
+                        client.kc.control_channel):
+            channel.get_msg = _sliced(channel.get_msg, seconds)
+        if before is not None:
+            return before(**kwargs)
+        return None
+
+    client.on_notebook_start = install
+    return client
+
+
+def _sliced(get_msg, seconds):
+    import time
+    from queue import Empty
+
+    async def sliced(timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            try:
+                return await get_msg(timeout=seconds if left is None
+                                     else max(0.0, min(seconds, left)))
+            except Empty:
+                if left is not None and left <= seconds:
+                    raise
+
+    return sliced
